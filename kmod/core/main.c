@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * livefix.ko: the gate every livefix patch passes through on its way to
+ * the kernel's livepatch core. This file only sets up /sys/kernel/livefix.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/sysfs.h>
+
+#include "internal.h"
+
+static struct kobject *livefix_root;
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", LIVEFIX_VERSION);
+}
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+
+static struct attribute *livefix_root_attrs[] = {
+	&version_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group livefix_root_group = {
+	.attrs = livefix_root_attrs,
+};
+
+static int __init livefix_init(void)
+{
+	int ret;
+
+	livefix_root = kobject_create_and_add("livefix", kernel_kobj);
+	if (!livefix_root)
+		return -ENOMEM;
+
+	ret = sysfs_create_group(livefix_root, &livefix_root_group);
+	if (ret)
+		goto err_put;
+
+	ret = livefix_registry_init(livefix_root);
+	if (ret)
+		goto err_put;
+
+	pr_info("version %s ready\n", LIVEFIX_VERSION);
+	return 0;
+
+err_put:
+	kobject_put(livefix_root);
+	return ret;
+}
+
+static void __exit livefix_exit(void)
+{
+	livefix_registry_exit();
+	kobject_put(livefix_root);
+}
+
+module_init(livefix_init);
+module_exit(livefix_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("livefix: vetted live patching on top of klp");
+MODULE_VERSION(LIVEFIX_VERSION);

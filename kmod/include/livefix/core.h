@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between patch modules and livefix.ko.
+ *
+ * A patch module describes its replacements with the const tables below
+ * and hands them, together with the klp tables built from them, to
+ * livefix_apply(). livefix.ko vets the fix, records it, and only then
+ * enables it through the kernel's livepatch core.
+ */
+#ifndef LIVEFIX_CORE_H
+#define LIVEFIX_CORE_H
+
+#include <linux/livepatch.h>
+#include <linux/module.h>
+#include <livefix/meta.h>
+
+struct livefix_func_desc {
+	const char *old_name;
+	void *new_func;
+	/* Which same-named symbol in the object, as klp counts; 0 = unique. */
+	unsigned long sympos;
+};
+
+struct livefix_object_desc {
+	const char *name;	/* module name, or NULL for vmlinux */
+	const struct livefix_func_desc *funcs;	/* ends with an empty entry */
+};
+
+struct livefix_fix_desc {
+	unsigned int format;	/* LIVEFIX_META_FORMAT */
+	const char *id;
+	const char *target;	/* kernel release the fix was built for */
+	const char *cves;	/* space-separated, may be empty */
+	bool replace;		/* atomic replace of earlier fixes */
+	const struct livefix_object_desc *objs;	/* ends with an empty entry */
+};
+
+int livefix_apply(struct module *mod, struct klp_patch *patch,
+		  const struct livefix_fix_desc *desc);
+void livefix_release(struct klp_patch *patch);
+
+#endif /* LIVEFIX_CORE_H */
