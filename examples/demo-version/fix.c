@@ -12,6 +12,8 @@
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 
+#define LIVEFIX_ID "demo-version"
+#define LIVEFIX_CVES "LIVEFIX-DEMO-0001"
 #include "livefix-patch.h"
 
 static int livefix_version_proc_show(struct seq_file *m, void *v)
@@ -32,4 +34,4 @@ static const struct livefix_object_desc objects[] = {
 	{ }
 };
 
-LIVEFIX_FIX("demo-version", "LIVEFIX-DEMO-0001", objects);
+LIVEFIX_FIX(objects);

@@ -7,6 +7,13 @@
 
 #define LIVEFIX_VERSION "0.1.0"
 
+enum livefix_state {
+	LIVEFIX_STATE_VETTING,
+	LIVEFIX_STATE_LIVE,
+	LIVEFIX_STATE_REVERTED,
+	LIVEFIX_STATE_REFUSED,
+};
+
 /* One fix that livefix.ko has seen, from livefix_apply() to release. */
 struct livefix_entry {
 	struct kobject kobj;
@@ -14,13 +21,8 @@ struct livefix_entry {
 	struct module *mod;
 	struct klp_patch *patch;
 	const struct livefix_fix_desc *desc;
-	const char *state;	/* one of the LIVEFIX_STATE_* strings */
+	enum livefix_state state;
 };
-
-#define LIVEFIX_STATE_VETTING	"vetting"
-#define LIVEFIX_STATE_LIVE	"live"
-#define LIVEFIX_STATE_REVERTED	"reverted"
-#define LIVEFIX_STATE_REFUSED	"refused"
 
 /* registry.c */
 int livefix_registry_init(struct kobject *root);
@@ -30,7 +32,7 @@ struct livefix_entry *livefix_registry_add(struct module *mod,
 					   const struct livefix_fix_desc *desc);
 struct livefix_entry *livefix_registry_find(struct klp_patch *patch);
 void livefix_registry_remove(struct livefix_entry *entry);
-void livefix_set_state(struct livefix_entry *entry, const char *state);
+void livefix_set_state(struct livefix_entry *entry, enum livefix_state state);
 
 /* vet.c */
 int livefix_vet(struct livefix_entry *entry);

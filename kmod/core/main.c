@@ -18,6 +18,7 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", LIVEFIX_VERSION);
 }
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 
 static struct attribute *livefix_root_attrs[] = {

@@ -18,6 +18,13 @@ static struct kset *livefix_fixes;
 static LIST_HEAD(livefix_entries);
 static DEFINE_MUTEX(livefix_registry_lock);
 
+static const char * const livefix_state_names[] = {
+	[LIVEFIX_STATE_VETTING] = "vetting",
+	[LIVEFIX_STATE_LIVE] = "live",
+	[LIVEFIX_STATE_REVERTED] = "reverted",
+	[LIVEFIX_STATE_REFUSED] = "refused",
+};
+
 static struct livefix_entry *to_entry(struct kobject *kobj)
 {
 	return container_of(kobj, struct livefix_entry, kobj);
@@ -45,7 +52,7 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	struct livefix_entry *entry = to_entry(kobj);
-	const char *state = READ_ONCE(entry->state);
+	enum livefix_state state = READ_ONCE(entry->state);
 
 	/*
 	 * A fix disabled through /sys/kernel/livepatch never tells us; klp
@@ -53,7 +60,7 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 	 */
 	if (state == LIVEFIX_STATE_LIVE && !READ_ONCE(entry->patch->enabled))
 		state = LIVEFIX_STATE_REVERTED;
-	return sysfs_emit(buf, "%s\n", state);
+	return sysfs_emit(buf, "%s\n", livefix_state_names[state]);
 }
 
 static struct kobj_attribute id_attr = __ATTR_RO(id);
@@ -136,11 +143,11 @@ void livefix_registry_remove(struct livefix_entry *entry)
 	kobject_put(&entry->kobj);
 }
 
-void livefix_set_state(struct livefix_entry *entry, const char *state)
+void livefix_set_state(struct livefix_entry *entry, enum livefix_state state)
 {
 	WRITE_ONCE(entry->state, state);
 	pr_info("audit: fix=%s id=%s state=%s\n", entry->mod->name,
-		entry->desc->id, state);
+		entry->desc->id, livefix_state_names[state]);
 }
 
 int livefix_registry_init(struct kobject *root)

@@ -11,7 +11,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
-#include "livefix-patch.h"
+#include <livefix/core.h>
 
 static struct klp_patch *livefix_hook_patch;
 

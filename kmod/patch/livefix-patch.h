@@ -3,6 +3,10 @@
  * What a livefix patch module's author writes against. A fix lists the
  * functions it replaces per object and declares itself once:
  *
+ *	#define LIVEFIX_ID "demo-version"
+ *	#define LIVEFIX_CVES "CVE-0000-00000"
+ *	#include "livefix-patch.h"
+ *
  *	static const struct livefix_func_desc vmlinux_funcs[] = {
  *		LIVEFIX_FUNC(version_proc_show, livefix_version_proc_show),
  *		{ }
@@ -11,7 +15,7 @@
  *		LIVEFIX_VMLINUX(vmlinux_funcs),
  *		{ }
  *	};
- *	LIVEFIX_FIX("demo-version", "CVE-0000-00000", objects);
+ *	LIVEFIX_FIX(objects);
  *
  * The skeleton (hook.c, linked into every patch module) turns these into
  * klp tables at load and hands them to livefix.ko; see
@@ -40,23 +44,35 @@
 	{ .name = #modname, .funcs = (func_table) }
 
 /*
- * Declare the fix: its id, its CVE ids (space-separated) and its objects.
- * The target is the kernel release of the headers it is built against.
+ * Declare the fix and its objects. The fix defines LIVEFIX_ID and
+ * LIVEFIX_CVES (space-separated) as string literals before this header,
+ * because they become both modinfo, which userspace reads from the file,
+ * and the description, which livefix.ko reads at load. The target is the
+ * kernel release of the headers the fix is built against.
  */
-#define LIVEFIX_FIX(fix_id, fix_cves, fix_objs)				\
-	MODULE_INFO(livefix_id, fix_id);				\
-	MODULE_INFO(livefix_cve, fix_cves);				\
-	MODULE_INFO(livefix_target, UTS_RELEASE);			\
+#ifndef LIVEFIX_ID
+#error "define LIVEFIX_ID before including livefix-patch.h"
+#endif
+#ifndef LIVEFIX_CVES
+#define LIVEFIX_CVES ""
+#endif
+/* Only tests claim another target; a real fix is for its headers' kernel. */
+#ifndef LIVEFIX_TARGET
+#define LIVEFIX_TARGET UTS_RELEASE
+#endif
+
+#define LIVEFIX_FIX(fix_objs)						\
+	MODULE_INFO(livefix_id, LIVEFIX_ID);				\
+	MODULE_INFO(livefix_cve, LIVEFIX_CVES);				\
+	MODULE_INFO(livefix_target, LIVEFIX_TARGET);			\
 	MODULE_INFO(livefix_format, __stringify(LIVEFIX_META_FORMAT));	\
 	const struct livefix_fix_desc livefix_this_fix = {		\
 		.format = LIVEFIX_META_FORMAT,				\
-		.id = fix_id,						\
-		.target = UTS_RELEASE,					\
-		.cves = fix_cves,					\
+		.id = LIVEFIX_ID,					\
+		.target = LIVEFIX_TARGET,				\
+		.cves = LIVEFIX_CVES,					\
 		.replace = true,					\
 		.objs = (fix_objs),					\
 	}
-
-extern const struct livefix_fix_desc livefix_this_fix;
 
 #endif /* LIVEFIX_PATCH_H */

@@ -12,7 +12,7 @@
 
 LIVEFIX_ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 
-ccflags-y += -I$(LIVEFIX_ROOT)/include -I$(LIVEFIX_ROOT)/kmod/include \
+ccflags-y += -Werror -I$(LIVEFIX_ROOT)/include -I$(LIVEFIX_ROOT)/kmod/include \
 	     -I$(LIVEFIX_ROOT)/kmod/patch
 
 $(obj)/livefix-hook.c: $(LIVEFIX_ROOT)/kmod/patch/hook.c FORCE

@@ -35,6 +35,9 @@ struct livefix_fix_desc {
 	const struct livefix_object_desc *objs;	/* ends with an empty entry */
 };
 
+/* Each patch module's own description, defined by LIVEFIX_FIX(). */
+extern const struct livefix_fix_desc livefix_this_fix;
+
 int livefix_apply(struct module *mod, struct klp_patch *patch,
 		  const struct livefix_fix_desc *desc);
 void livefix_release(struct klp_patch *patch);

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# livefix top-level build.
+#
+#   make demo     provision the target, build, and show a fix going live
+#   make check    run every test suite (host unit tests, checkpatch, guest)
+#   make          build the CLI, livefix.ko and the example fix
+#
+# The target kernel ABI defaults to the version of linux-source-6.12 and
+# can be set with LIVEFIX_ABI=6.12.113+deb12-amd64.
+
+ABI = $(or $(LIVEFIX_ABI),$(shell scripts/abi))
+KDIR = /usr/src/linux-headers-$(ABI)
+KBUILD = $(MAKE) -C $(KDIR)
+
+# Patch modules and test modules built against the target's headers.
+KMOD_DIRS := examples/demo-version selftests/modules/warn \
+	     selftests/modules/wrong-target
+
+.PHONY: all tools kmod modules provision check check-all demo checkpatch \
+	selftests clean
+
+all: tools modules
+
+provision:
+	scripts/provision
+
+tools:
+	$(MAKE) -C tools
+
+kmod:
+	$(KBUILD) M=$(CURDIR)/kmod/core modules
+
+# Patch modules link against livefix.ko's exports, so it comes first.
+modules: kmod
+	@set -e; for d in $(KMOD_DIRS); do \
+		$(KBUILD) M=$(CURDIR)/$$d modules; \
+	done
+	$(MAKE) -C selftests fixtures
+
+selftests: all
+	$(MAKE) -C selftests run_tests
+
+checkpatch:
+	scripts/checkpatch
+
+# A fresh machine has neither packages nor apt lists, and ABI can only be
+# worked out after provisioning, so the real work is a second make.
+check: provision
+	$(MAKE) check-all
+
+check-all: all
+	scripts/run-checks
+
+demo: provision
+	$(MAKE) all
+	scripts/demo
+
+clean:
+	$(MAKE) -C tools clean
+	-@for d in kmod/core $(KMOD_DIRS); do \
+		$(KBUILD) M=$(CURDIR)/$$d clean >/dev/null 2>&1; \
+	done
+	$(MAKE) -C selftests clean
