@@ -11,6 +11,7 @@ lf_n=0
 lf_failed=0
 
 lf_plan() {
+	lf_planned=$1
 	echo "TAP version 13"
 	echo "1..$1"
 }
@@ -42,6 +43,9 @@ lf_diag() {
 }
 
 lf_done() {
+	if [ "$lf_n" -ne "${lf_planned:-0}" ]; then
+		lf_not_ok "ran $lf_n checks, but the plan said ${lf_planned:-0}"
+	fi
 	lf_diag "$((lf_n - lf_failed)) passed, $lf_failed failed"
 	[ "$lf_failed" -eq 0 ]
 	exit $?

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdio.h>
+
+#include "../lib/env.h"
+#include "../lib/err.h"
+#include "../lib/fixinfo.h"
+#include "../lib/version.h"
+#include "cmd.h"
+
+int cmd_version(int argc, char **argv)
+{
+	const char *verb = "version";
+	struct lf_env env;
+	struct lf_err err;
+	char core[64];
+	int npos;
+
+	switch (lf_parse_opts(verb, argc, argv, NULL, 0, &npos)) {
+	case LF_OPT_HELP:
+		lf_usage_verb(verb);
+		return LF_EXIT_OK;
+	case LF_OPT_ERROR:
+		return LF_EXIT_USAGE;
+	case LF_OPT_OK:
+		break;
+	}
+	if (!lf_want_args(verb, npos, argv, 0, ""))
+		return LF_EXIT_USAGE;
+	lf_err_clear(&err);
+	if (lf_env_init(&env, &err)) {
+		lf_report(verb, "%s", err.msg);
+		return LF_EXIT_FAIL;
+	}
+	printf("livefix %s\n", LF_TOOL_VERSION);
+	/* The core module is optional for listing and loading foreign fixes. */
+	if (lf_core_version(env.sysfs, core, sizeof(core)) || !core[0])
+		printf("livefix.ko -\n");
+	else
+		printf("livefix.ko %s\n", core);
+	return LF_EXIT_OK;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef LIVEFIX_CMD_H
+#define LIVEFIX_CMD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes: scripts tell "it failed" from "you called it wrong". */
+#define LF_EXIT_OK 0
+#define LF_EXIT_FAIL 1
+#define LF_EXIT_USAGE 2
+
+struct lf_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the verb */
+	const char *args;
+	const char *summary;
+};
+
+extern const struct lf_cmd lf_cmds[];
+extern const size_t lf_ncmds;
+
+int cmd_load(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+void lf_usage_verb(const char *verb);
+
+/*
+ * Option parsing shared by the verbs. Options may appear anywhere, "--"
+ * ends them; "--name value" and "--name=value" are equivalent.
+ */
+struct lf_opt {
+	const char *name;		/* long name without "--" */
+	const char **value;		/* non-NULL: takes an argument */
+	bool *flag;			/* set when present (no argument) */
+};
+
+enum lf_opt_result {
+	LF_OPT_OK,
+	LF_OPT_HELP,
+	LF_OPT_ERROR,			/* already reported */
+};
+
+/* Positional arguments are compacted into argv[1..*npos]. */
+enum lf_opt_result lf_parse_opts(const char *verb, int argc, char **argv,
+				 const struct lf_opt *opts, size_t nopts,
+				 int *npos);
+
+/* Parse "--timeout": positive, finite, at most a day. Reports on error. */
+bool lf_parse_timeout(const char *verb, const char *s, double *out);
+
+/* Exactly @want positionals named @what, else report and return false. */
+bool lf_want_args(const char *verb, int npos, char **argv, int want,
+		  const char *what);
+
+/* SIGINT/SIGTERM/SIGHUP set a flag instead of killing us mid-transition. */
+extern volatile sig_atomic_t lf_interrupted;
+void lf_catch_interrupts(void);
+
+#endif

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* livefix: front end; each verb lives in its own cmd-<verb>.c. */
+#include <signal.h>
+#include <string.h>
+
+#include "../lib/err.h"
+#include "cmd.h"
+
+const struct lf_cmd lf_cmds[] = {
+	{ "load", cmd_load, "[--timeout SECONDS] FILE.ko",
+	  "insert a fix and wait until it is live, or revert it" },
+	{ "unload", cmd_unload, "[--timeout SECONDS] NAME",
+	  "disable a fix, wait for the kernel to drop it, remove it" },
+	{ "list", cmd_list, "[--json]", "show the loaded fixes" },
+	{ "version", cmd_version, "", "show tool and livefix.ko versions" },
+	{ "help", cmd_help, "[VERB]", "show this help" },
+};
+const size_t lf_ncmds = sizeof(lf_cmds) / sizeof(lf_cmds[0]);
+
+int main(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : "help";
+
+	if (!strcmp(verb, "--version"))
+		verb = "version";
+	else if (!strcmp(verb, "-h") || !strcmp(verb, "--help"))
+		verb = "help";
+
+	for (size_t i = 0; i < lf_ncmds; i++) {
+		if (!strcmp(verb, lf_cmds[i].name)) {
+			if (argc < 2)
+				return lf_cmds[i].run(1, (char *[]){ "help", NULL });
+			return lf_cmds[i].run(argc - 1, argv + 1);
+		}
+	}
+	lf_report(verb, "unknown %s; see 'livefix help'",
+		  verb[0] == '-' ? "option" : "verb");
+	return LF_EXIT_USAGE;
+}
