@@ -36,7 +36,7 @@ int lf_read_text(const char *path, char *buf, size_t size)
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return errno == ENODEV ? -ENOENT : -errno;
 	for (;;) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
 
@@ -60,6 +60,13 @@ int lf_read_text(const char *path, char *buf, size_t size)
 		}
 	}
 	close(fd);
+	/*
+	 * kernfs answers ENODEV for an attribute whose kobject is being
+	 * removed, as when klp frees a patch between our open and read.
+	 * For every caller that means the same as ENOENT: it is gone.
+	 */
+	if (ret == -ENODEV)
+		ret = -ENOENT;
 	if (ret)
 		return ret;
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' ||
@@ -109,7 +116,7 @@ int lf_write_text(const char *path, const char *text)
 
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return errno == ENODEV ? -ENOENT : -errno;	/* as in reads */
 	do {
 		n = write(fd, text, len);
 	} while (n < 0 && errno == EINTR);
@@ -120,7 +127,7 @@ int lf_write_text(const char *path, const char *text)
 	/* Some attributes report the store() error only at close. */
 	if (close(fd) && !ret)
 		ret = -errno;
-	return ret;
+	return ret == -ENODEV ? -ENOENT : ret;
 }
 
 bool lf_path_exists(const char *path)
