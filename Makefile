@@ -53,7 +53,7 @@ check-all: all
 	scripts/run-checks
 
 demo: provision
-	$(MAKE) all
+	$(MAKE) -s --no-print-directory all
 	scripts/demo
 
 clean:
