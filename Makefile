@@ -47,7 +47,7 @@ checkpatch:
 # A fresh machine has neither packages nor apt lists, and ABI can only be
 # worked out after provisioning, so the real work is a second make.
 check: provision
-	$(MAKE) check-all
+	$(MAKE) --no-print-directory check-all
 
 check-all: all
 	scripts/run-checks
