@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "symres.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct ksym {
+	const char *name;	/* into the ELF string table */
+	uint64_t addr;
+	uint64_t size;
+	size_t group;		/* FILE group for locals, 0 for globals */
+	unsigned char bind;
+	unsigned char type;
+	size_t shndx;
+};
+
+struct lf_symres {
+	int fd;
+	Elf *elf;
+	struct ksym *syms;
+	size_t nsyms;
+	size_t *by_name;	/* indices into syms, sorted by name, addr */
+	const char **groups;	/* FILE name per group; [0] unused */
+	size_t ngroups;
+	struct lf_strv exports;	/* sorted */
+};
+
+static int cmp_by_name(const void *a, const void *b, void *base)
+{
+	const struct ksym *syms = base;
+	const struct ksym *x = &syms[*(const size_t *)a];
+	const struct ksym *y = &syms[*(const size_t *)b];
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Symbols kallsyms can count: named code and data, not files/sections. */
+static bool kallsyms_visible(const GElf_Sym *s)
+{
+	unsigned char t = GELF_ST_TYPE(s->st_info);
+
+	return t != STT_FILE && t != STT_SECTION && s->st_shndx != SHN_UNDEF &&
+	       s->st_shndx != SHN_ABS;
+}
+
+static int load_symtab(struct lf_symres *r, const char *path,
+		       struct lf_err *err)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf_Data *data;
+	size_t n, i, group = 0;
+
+	while ((scn = elf_nextscn(r->elf, scn))) {
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	}
+	if (!scn)
+		return lf_err_set(err, -ENOENT,
+				  "%s: no symbol table (is this the -dbg vmlinux?)",
+				  path);
+	data = elf_getdata(scn, NULL);
+	n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+	r->syms = calloc(n ? n : 1, sizeof(*r->syms));
+	r->groups = calloc(n ? n + 1 : 1, sizeof(*r->groups));
+	if (!r->syms || !r->groups)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+
+	for (i = 1; i < n; i++) {
+		GElf_Sym s;
+		const char *name;
+
+		if (!gelf_getsym(data, (int)i, &s))
+			continue;
+		name = elf_strptr(r->elf, sh.sh_link, s.st_name);
+		if (!name || !*name)
+			continue;
+		/* Locals follow the FILE symbol of their unit. */
+		if (GELF_ST_TYPE(s.st_info) == STT_FILE) {
+			r->groups[++group] = name;
+			continue;
+		}
+		if (!kallsyms_visible(&s))
+			continue;
+		r->syms[r->nsyms++] = (struct ksym){
+			.name = name,
+			.addr = s.st_value,
+			.size = s.st_size,
+			.bind = GELF_ST_BIND(s.st_info),
+			.type = GELF_ST_TYPE(s.st_info),
+			.shndx = s.st_shndx,
+			/* objtool's __pfx_ symbols land after every group. */
+			.group = GELF_ST_BIND(s.st_info) == STB_LOCAL ? group : 0,
+		};
+	}
+	r->ngroups = group;
+
+	r->by_name = malloc((r->nsyms ? r->nsyms : 1) * sizeof(*r->by_name));
+	if (!r->by_name)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	for (i = 0; i < r->nsyms; i++)
+		r->by_name[i] = i;
+	qsort_r(r->by_name, r->nsyms, sizeof(*r->by_name), cmp_by_name,
+		r->syms);
+	return 0;
+}
+
+static int load_symvers(struct lf_symres *r, const char *path,
+			struct lf_err *err)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+
+	if (!f)
+		return lf_err_set(err, -errno, "%s: %s", path, strerror(errno));
+	/* crc <TAB> name <TAB> module <TAB> export type [<TAB> namespace] */
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, '\t'), *end;
+
+		if (!name)
+			continue;
+		name++;
+		end = strchr(name, '\t');
+		if (!end)
+			continue;
+		if (lf_strv_pushn(&r->exports, name, (size_t)(end - name))) {
+			fclose(f);
+			return lf_err_set(err, -ENOMEM, "out of memory");
+		}
+	}
+	fclose(f);
+	qsort(r->exports.v, r->exports.n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+int lf_symres_open(struct lf_symres **out, const char *vmlinux,
+		   const char *symvers, struct lf_err *err)
+{
+	struct lf_symres *r = calloc(1, sizeof(*r));
+	int ret;
+
+	*out = NULL;
+	if (!r)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	r->fd = -1;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		ret = lf_err_set(err, -EINVAL, "libelf: %s", elf_errmsg(-1));
+		goto fail;
+	}
+	r->fd = open(vmlinux, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		ret = lf_err_set(err, -errno, "%s: %s", vmlinux,
+				 strerror(errno));
+		goto fail;
+	}
+	r->elf = elf_begin(r->fd, ELF_C_READ_MMAP, NULL);
+	if (!r->elf || elf_kind(r->elf) != ELF_K_ELF) {
+		ret = lf_err_set(err, -EINVAL, "%s: not an ELF file", vmlinux);
+		goto fail;
+	}
+	ret = load_symtab(r, vmlinux, err);
+	if (!ret)
+		ret = load_symvers(r, symvers, err);
+	if (ret)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	lf_symres_free(r);
+	return ret;
+}
+
+void lf_symres_free(struct lf_symres *r)
+{
+	if (!r)
+		return;
+	lf_strv_free(&r->exports);
+	free(r->by_name);
+	free(r->groups);
+	free(r->syms);
+	if (r->elf)
+		elf_end(r->elf);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}
+
+bool lf_symres_is_exported(const struct lf_symres *r, const char *name)
+{
+	return bsearch(&name, r->exports.v, r->exports.n, sizeof(char *),
+		       cmp_str) != NULL;
+}
+
+/* The run of by_name entries called @name: [*first, *first + count). */
+static size_t name_range(const struct lf_symres *r, const char *name,
+			 size_t *first)
+{
+	size_t lo = 0, hi = r->nsyms, n = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(r->syms[r->by_name[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (lo + n < r->nsyms && !strcmp(r->syms[r->by_name[lo + n]].name, name))
+		n++;
+	return n;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static bool in_group(const struct lf_symres *r, const char *name, size_t group)
+{
+	size_t first, n = name_range(r, name, &first), i;
+
+	for (i = 0; i < n; i++)
+		if (r->syms[r->by_name[first + i]].group == group)
+			return true;
+	return false;
+}
+
+int lf_symres_unit(const struct lf_symres *r, const char *src,
+		   const struct lf_strv *locals, struct lf_symres_unit *unit,
+		   struct lf_err *err)
+{
+	const char *base = base_name(src);
+	size_t g, best = 0, best_hits = 0, ties = 0, candidates = 0, i;
+
+	unit->src = src;
+	unit->group = 0;
+	for (g = 1; g <= r->ngroups; g++) {
+		size_t hits = 0;
+
+		if (strcmp(r->groups[g], base))
+			continue;
+		candidates++;
+		for (i = 0; i < locals->n; i++)
+			hits += in_group(r, locals->v[i], g);
+		if (hits > best_hits || !best) {
+			best = g;
+			best_hits = hits;
+			ties = 0;
+		} else if (hits == best_hits) {
+			ties++;
+		}
+	}
+	if (!candidates)
+		return lf_err_set(err, -ENOENT,
+				  "%s: no such unit in vmlinux (is it built as a module, or not built at all?)",
+				  src);
+	if (ties && locals->n)
+		return lf_err_set(err, -EEXIST,
+				  "%s: %zu units named %s in vmlinux match its local symbols equally",
+				  src, ties + 1, base);
+	unit->group = best;
+	return 0;
+}
+
+/* Compiler-made locals (counter.0, __func__.3) renumber per build. */
+static size_t suffix_start(const char *name)
+{
+	size_t len = strlen(name), i = len;
+
+	while (i > 0 && isdigit((unsigned char)name[i - 1]))
+		i--;
+	if (i == len || i == 0 || name[i - 1] != '.')
+		return len;
+	return i - 1;
+}
+
+/* Index into syms of the local @name in @group, or (size_t)-1. */
+static size_t find_local(const struct lf_symres *r, size_t group,
+			 const char *name, struct lf_err *err, const char *src)
+{
+	size_t first, n = name_range(r, name, &first), i, cut, found = (size_t)-1;
+	size_t matches = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t k = r->by_name[first + i];
+
+		if (r->syms[k].group == group)
+			return k;
+	}
+	cut = suffix_start(name);
+	if (cut == strlen(name)) {
+		lf_err_set(err, -ENOENT, "%s: local symbol %s not found in vmlinux",
+			   src, name);
+		return (size_t)-1;
+	}
+	for (i = 0; i < r->nsyms; i++) {
+		const struct ksym *s = &r->syms[i];
+
+		if (s->group != group || strncmp(s->name, name, cut) ||
+		    suffix_start(s->name) != cut)
+			continue;
+		found = i;
+		matches++;
+	}
+	if (matches == 1)
+		return found;
+	lf_err_set(err, matches ? -EEXIST : -ENOENT,
+		   "%s: local symbol %s %s in vmlinux", src, name,
+		   matches ? "is ambiguous" : "not found");
+	return (size_t)-1;
+}
+
+static size_t find_global(const struct lf_symres *r, const char *name,
+			  struct lf_err *err)
+{
+	size_t first, n = name_range(r, name, &first), i;
+
+	for (i = 0; i < n; i++) {
+		size_t k = r->by_name[first + i];
+
+		if (r->syms[k].bind != STB_LOCAL)
+			return k;
+	}
+	lf_err_set(err, -ENOENT, "symbol %s not found in vmlinux", name);
+	return (size_t)-1;
+}
+
+/* klp counts same-named symbols in kallsyms order, which is by address. */
+static unsigned long sympos_of(const struct lf_symres *r, size_t k)
+{
+	size_t first, n = name_range(r, r->syms[k].name, &first), i;
+
+	if (n <= 1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (r->by_name[first + i] == k)
+			return i + 1;
+	return 0;
+}
+
+static size_t find(const struct lf_symres *r, const struct lf_symres_unit *unit,
+		   const char *name, bool is_local, struct lf_err *err)
+{
+	if (is_local)
+		return find_local(r, unit->group, name, err, unit->src);
+	return find_global(r, name, err);
+}
+
+int lf_symres_resolve(const struct lf_symres *r,
+		      const struct lf_symres_unit *unit, const char *name,
+		      bool is_local, bool *exported, unsigned long *sympos,
+		      struct lf_err *err)
+{
+	size_t k;
+
+	*exported = false;
+	*sympos = 0;
+	if (!is_local && lf_symres_is_exported(r, name)) {
+		*exported = true;
+		return 0;
+	}
+	k = find(r, unit, name, is_local, err);
+	if (k == (size_t)-1)
+		return err->code ? err->code : -ENOENT;
+	*sympos = sympos_of(r, k);
+	return 0;
+}
+
+static int read_bytes(const struct lf_symres *r, size_t shndx, uint64_t addr,
+		      uint64_t size, unsigned char *buf, struct lf_err *err)
+{
+	Elf_Scn *scn = elf_getscn(r->elf, shndx);
+	GElf_Shdr sh;
+	Elf_Data *data;
+
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+	    addr < sh.sh_addr || addr + size > sh.sh_addr + sh.sh_size)
+		return lf_err_set(err, -EINVAL,
+				  "address %#llx is not in a loaded section",
+				  (unsigned long long)addr);
+	data = elf_getdata(scn, NULL);
+	if (!data || !data->d_buf)
+		return lf_err_set(err, -EINVAL, "cannot read vmlinux section %zu",
+				  shndx);
+	memcpy(buf, (const char *)data->d_buf + (addr - sh.sh_addr), size);
+	return 0;
+}
+
+int lf_symres_function(const struct lf_symres *r,
+		       const struct lf_symres_unit *unit, const char *name,
+		       bool is_local, uint64_t *addr, uint64_t *size,
+		       unsigned char **bytes, struct lf_err *err)
+{
+	size_t k = find(r, unit, name, is_local, err);
+	const struct ksym *s;
+	int ret;
+
+	*bytes = NULL;
+	if (k == (size_t)-1)
+		return err->code ? err->code : -ENOENT;
+	s = &r->syms[k];
+	if (s->type != STT_FUNC)
+		return lf_err_set(err, -EINVAL, "%s is not a function in vmlinux",
+				  name);
+	*addr = s->addr;
+	*size = s->size;
+	*bytes = malloc(s->size ? s->size : 1);
+	if (!*bytes)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	ret = read_bytes(r, s->shndx, s->addr, s->size, *bytes, err);
+	if (ret) {
+		free(*bytes);
+		*bytes = NULL;
+	}
+	return ret;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef LF_BUILD_SYMRES_H
+#define LF_BUILD_SYMRES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../err.h"
+#include "../strv.h"
+
+/*
+ * Where a symbol lives in the shipped kernel: the symbol table of the
+ * distro's vmlinux (from the -dbg package) and the export list
+ * (Module.symvers). It answers the two questions a patch module raises:
+ * can the module loader resolve a reference (exported), or does it need a
+ * klp relocation, and then at which klp sympos; and where are a replaced
+ * function's shipped bytes.
+ */
+struct lf_symres;
+
+/* One translation unit's place in vmlinux: its group of local symbols. */
+struct lf_symres_unit {
+	const char *src;	/* e.g. "fs/proc/version.c" */
+	size_t group;		/* FILE group in vmlinux's symtab; 0 = none */
+};
+
+int lf_symres_open(struct lf_symres **out, const char *vmlinux,
+		   const char *symvers, struct lf_err *err);
+void lf_symres_free(struct lf_symres *r);
+
+bool lf_symres_is_exported(const struct lf_symres *r, const char *name);
+
+/*
+ * Find the FILE group of @src whose locals include the unit's @locals
+ * (the local function and object names of its "before" object): several
+ * units share a basename (33 core.c in vmlinux), and the locals tell them
+ * apart.
+ */
+int lf_symres_unit(const struct lf_symres *r, const char *src,
+		   const struct lf_strv *locals, struct lf_symres_unit *unit,
+		   struct lf_err *err);
+
+/*
+ * Resolve a reference from the patch to @name, defined in @unit when
+ * @is_local. On success *exported says the loader resolves it by name;
+ * otherwise *sympos is klp's position for it (0 when the name is unique).
+ */
+int lf_symres_resolve(const struct lf_symres *r,
+		      const struct lf_symres_unit *unit, const char *name,
+		      bool is_local, bool *exported, unsigned long *sympos,
+		      struct lf_err *err);
+
+/* Address, size and shipped bytes of a function (malloc'd into *bytes). */
+int lf_symres_function(const struct lf_symres *r,
+		       const struct lf_symres_unit *unit, const char *name,
+		       bool is_local, uint64_t *addr, uint64_t *size,
+		       unsigned char **bytes, struct lf_err *err);
+
+#endif

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * klpconv and symres on objects compiled here: references named
+ * .klp.sym.* must come out as klp relocations, everything else untouched;
+ * and symbols are found per translation unit even when basenames repeat.
+ */
+#include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/build/klpconv.h"
+#include "../lib/build/symres.h"
+#include "tap.h"
+
+static char dir[256];
+
+static int write_file(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* Run a shell command in the test directory. */
+static int sh(const char *cmd)
+{
+	char full[2048];
+
+	snprintf(full, sizeof(full), "cd '%s' && %s", dir, cmd);
+	return system(full);
+}
+
+struct found {
+	int klp_syms_marked;
+	int klp_rela_sections;
+	int klp_relas;
+	int plain_relas_text;
+	unsigned long klp_flags;
+	int klp_info_is_text;
+};
+
+static int inspect(const char *path, struct found *f)
+{
+	int fd = open(path, O_RDONLY);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, text = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (fd < 0)
+		return -1;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	elf_getshdrstrndx(elf, &shstrndx);
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		gelf_getshdr(scn, &sh);
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!strcmp(name, ".text"))
+			text = elf_ndxscn(scn);
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+		Elf_Data *d;
+		size_t i, n;
+
+		gelf_getshdr(scn, &sh);
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		d = elf_getdata(scn, NULL);
+		if (sh.sh_type == SHT_SYMTAB) {
+			n = sh.sh_size / sh.sh_entsize;
+			for (i = 1; i < n; i++) {
+				GElf_Sym s;
+				const char *sn;
+
+				gelf_getsym(d, (int)i, &s);
+				sn = elf_strptr(elf, sh.sh_link, s.st_name);
+				if (sn && !strncmp(sn, ".klp.sym.", 9) &&
+				    s.st_shndx == LF_SHN_LIVEPATCH)
+					f->klp_syms_marked++;
+			}
+		} else if (sh.sh_type == SHT_RELA &&
+			   !strcmp(name, ".klp.rela.vmlinux..text")) {
+			f->klp_rela_sections++;
+			f->klp_relas += (int)(sh.sh_size / sh.sh_entsize);
+			f->klp_flags = sh.sh_flags;
+			f->klp_info_is_text = sh.sh_info == text;
+		} else if (sh.sh_type == SHT_RELA &&
+			   !strcmp(name, ".rela.text")) {
+			f->plain_relas_text = (int)(sh.sh_size / sh.sh_entsize);
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return 0;
+}
+
+static void test_klpconv(void)
+{
+	char in[512], out[512], bad[512];
+	struct lf_err err = { 0 };
+	struct found f;
+	unsigned int n = 0;
+
+	/* Assembly, because only gas can quote a symbol with a comma. */
+	write_file("patch.s",
+		   "\t.text\n\t.globl lf_new\nlf_new:\n"
+		   "\tcall exported\n"
+		   "\tcall \".klp.sym.vmlinux.bar.isra.0,2\"\n"
+		   "\tmovl \".klp.sym.vmlinux.foo,0\"(%rip), %eax\n"
+		   "\tret\n");
+	write_file("bad.s",
+		   "\t.text\n\t.globl lf_new\nlf_new:\n"
+		   "\tcall \".klp.sym.vmlinux_foo\"\n\tret\n");
+	snprintf(in, sizeof(in), "%s/patch.o", dir);
+	snprintf(out, sizeof(out), "%s/patch-klp.o", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.o", dir);
+	tap_is_int(sh("as -o patch.o patch.s && as -o bad.o bad.s"), 0,
+		   "fixture objects assemble");
+
+	tap_is_int(lf_klpconv(in, out, &n, &err), 0, "klpconv converts: %s",
+		   err.msg);
+	tap_is_int(n, 2, "two relocations became klp relocations");
+	inspect(out, &f);
+	tap_is_int(f.klp_syms_marked, 2, "both .klp.sym symbols are SHN_LIVEPATCH");
+	tap_is_int(f.klp_rela_sections, 1, "one .klp.rela.vmlinux..text section");
+	tap_is_int(f.klp_relas, 2, "... holding both klp relocations");
+	tap_ok(f.klp_flags & LF_SHF_RELA_LIVEPATCH, "... flagged SHF_RELA_LIVEPATCH");
+	tap_ok(f.klp_flags & SHF_ALLOC, "... and SHF_ALLOC, so it stays loaded");
+	tap_ok(f.klp_info_is_text, "... relocating .text");
+	tap_is_int(f.plain_relas_text, 1, "the exported reference stays ordinary");
+	tap_is_int(sh("readelf -a patch-klp.o >/dev/null"), 0,
+		   "readelf reads the output");
+
+	tap_is_int(lf_klpconv(out, out, &n, &err), 0, "converting twice is harmless");
+	tap_is_int(n, 0, "... and finds nothing left to move");
+
+	err.msg[0] = '\0';
+	tap_ok(lf_klpconv(bad, out, &n, &err) < 0, "a malformed klp symbol is refused");
+	tap_has_str(err.msg, ".klp.sym.vmlinux_foo", "... naming the symbol");
+	snprintf(bad, sizeof(bad), "%s/patch.s", dir);
+	tap_ok(lf_klpconv(bad, out, &n, &err) < 0, "a non-ELF input is refused");
+	tap_ok(sh("! ls patch-klp.o.klp?????? 2>/dev/null") == 0,
+	       "no temporary file is left behind");
+}
+
+static void test_symres(void)
+{
+	struct lf_symres *r = NULL;
+	struct lf_symres_unit u1, u2;
+	struct lf_strv locals = { 0 };
+	struct lf_err err = { 0 };
+	char vmlinux[512], symvers[512];
+	bool exported;
+	unsigned long pos;
+	uint64_t addr, size;
+	unsigned char *bytes = NULL;
+
+	/* Two units with the same basename, and a static name in both. */
+	sh("mkdir -p a b");
+	write_file("a/core.c",
+		   "static int helper(int x) { return x * 3; }\n"
+		   "static int only_in_a(int x) { return x + 1; }\n"
+		   "int (*volatile keep_a[])(int) = { helper, only_in_a };\n");
+	write_file("b/core.c",
+		   "static int helper(int x) { return x * 5; }\n"
+		   "int (*volatile keep_b[])(int) = { helper };\n"
+		   "int exported_fn(void) { return 1; }\n"
+		   "int unexported_fn(void) { return 2; }\n");
+	write_file("Module.symvers", "0x12345678\texported_fn\tvmlinux\tEXPORT_SYMBOL\t\n");
+	tap_is_int(sh("cc -O2 -fno-pic -c -o a.o a/core.c && "
+		      "cc -O2 -fno-pic -c -o b.o b/core.c && ld -r -o vmlinux a.o b.o"),
+		   0, "fixture vmlinux links");
+	snprintf(vmlinux, sizeof(vmlinux), "%s/vmlinux", dir);
+	snprintf(symvers, sizeof(symvers), "%s/Module.symvers", dir);
+
+	tap_is_int(lf_symres_open(&r, vmlinux, symvers, &err), 0, "symres opens: %s",
+		   err.msg);
+	if (!r)
+		return;
+	lf_strv_push(&locals, "helper");
+	lf_strv_push(&locals, "only_in_a");
+	tap_is_int(lf_symres_unit(r, "kernel/a/core.c", &locals, &u1, &err), 0,
+		   "unit a/core.c is found by its locals");
+	lf_strv_free(&locals);
+	lf_strv_push(&locals, "helper");
+	tap_ok(lf_symres_unit(r, "kernel/b/core.c", &locals, &u2, &err) < 0,
+	       "two core.c units that both have 'helper' are ambiguous");
+	tap_has_str(err.msg, "match its local symbols equally", "... and says so");
+
+	tap_is_int(lf_symres_resolve(r, &u1, "helper", true, &exported, &pos, &err),
+		   0, "a's helper resolves");
+	tap_ok(!exported && pos >= 1 && pos <= 2,
+	       "... as a klp symbol with a sympos among the two helpers (%lu)", pos);
+	tap_is_int(lf_symres_resolve(r, &u1, "exported_fn", false, &exported, &pos,
+				     &err), 0, "an exported function resolves");
+	tap_ok(exported, "... as exported");
+	tap_is_int(lf_symres_resolve(r, &u1, "unexported_fn", false, &exported, &pos,
+				     &err), 0, "an unexported global resolves");
+	tap_ok(!exported && pos == 0, "... as a unique klp symbol");
+	tap_ok(lf_symres_resolve(r, &u1, "nonesuch", true, &exported, &pos, &err) < 0,
+	       "an unknown local is an error");
+	tap_has_str(err.msg, "nonesuch", "... naming it");
+
+	tap_is_int(lf_symres_function(r, &u1, "only_in_a", true, &addr, &size, &bytes,
+				      &err), 0, "shipped bytes of a function are read");
+	tap_ok(size > 0 && bytes, "... non-empty (%llu bytes)", (unsigned long long)size);
+	free(bytes);
+	lf_strv_free(&locals);
+	lf_symres_free(r);
+}
+
+int main(void)
+{
+	tap_start();
+	elf_version(EV_CURRENT);
+	snprintf(dir, sizeof(dir), "%s/lf-klpconv-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(dir)) {
+		tap_ok(0, "mkdtemp");
+		return tap_end();
+	}
+	test_klpconv();
+	test_symres();
+	sh("rm -rf \"$PWD\"");
+	return tap_end();
+}
