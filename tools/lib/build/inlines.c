@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "inlines.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct walk {
+	const char *header;
+	const struct lf_strv *names;	/* sorted */
+	const char *unit;
+	struct lf_inline_sites *out;
+	int err;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool wanted(const struct walk *w, const char *name)
+{
+	return name && bsearch(&name, w->names->v, w->names->n, sizeof(char *),
+			       cmp_str);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && !strcmp(s + ls - lx, suffix) &&
+	       (ls == lx || s[ls - lx - 1] == '/');
+}
+
+static int add_site(struct walk *w, const char *caller, const char *callee)
+{
+	struct lf_inline_site *v, *s;
+	size_t i;
+
+	for (i = 0; i < w->out->n; i++) {
+		s = &w->out->v[i];
+		if (!strcmp(s->unit, w->unit) && !strcmp(s->caller, caller) &&
+		    !strcmp(s->callee, callee))
+			return 0;	/* several call sites, one copy to replace */
+	}
+	v = realloc(w->out->v, (w->out->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	w->out->v = v;
+	s = &v[w->out->n];
+	s->unit = strdup(w->unit);
+	s->caller = strdup(caller);
+	s->callee = strdup(callee);
+	if (!s->unit || !s->caller || !s->callee) {
+		free(s->unit);
+		free(s->caller);
+		free(s->callee);
+		return -ENOMEM;
+	}
+	w->out->n++;
+	return 0;
+}
+
+/* The header function an instance or a concrete copy stands for. */
+static const char *origin(Dwarf_Die *die, Dwarf_Die *orig, const char **file)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die *d = die;
+
+	if (dwarf_attr(die, DW_AT_abstract_origin, &attr) &&
+	    dwarf_formref_die(&attr, orig))
+		d = orig;
+	*file = dwarf_decl_file(d);
+	return dwarf_diename(d);
+}
+
+static bool is_concrete(Dwarf_Die *die)
+{
+	Dwarf_Addr lo;
+
+	return dwarf_lowpc(die, &lo) == 0 ||
+	       dwarf_hasattr(die, DW_AT_ranges);
+}
+
+/* Walk @die's children; @caller is the innermost concrete function. */
+static void walk_children(struct walk *w, Dwarf_Die *die, const char *caller)
+{
+	Dwarf_Die child;
+
+	if (w->err || dwarf_child(die, &child) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		const char *name, *file, *next = caller;
+		Dwarf_Die orig;
+
+		if (tag == DW_TAG_subprogram && is_concrete(&child)) {
+			name = origin(&child, &orig, &file);
+			next = name;
+			if (wanted(w, name) && file && ends_with(file, w->header))
+				w->err = add_site(w, name, name);
+		} else if (tag == DW_TAG_inlined_subroutine && caller) {
+			name = origin(&child, &orig, &file);
+			if (wanted(w, name) && file && ends_with(file, w->header))
+				w->err = add_site(w, caller, name);
+		} else if (tag != DW_TAG_lexical_block &&
+			   tag != DW_TAG_inlined_subroutine) {
+			continue;	/* types, variables: no code inside */
+		}
+		walk_children(w, &child, next);
+	} while (!w->err && dwarf_siblingof(&child, &child) == 0);
+}
+
+int lf_inlines_find(const char *debug_file, const char *header,
+		    const struct lf_strv *names, struct lf_inline_sites *out,
+		    struct lf_err *err)
+{
+	struct lf_strv sorted = { 0 };
+	struct walk w = { .header = header, .names = &sorted, .out = out };
+	Dwarf_Off off = 0, next;
+	size_t hsize, i;
+	Dwarf *dw;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < names->n; i++)
+		if (lf_strv_push(&sorted, names->v[i]))
+			return lf_err_set(err, -ENOMEM, "out of memory");
+	qsort(sorted.v, sorted.n, sizeof(char *), cmp_str);
+
+	fd = open(debug_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		lf_strv_free(&sorted);
+		return lf_err_set(err, -errno, "%s: %s", debug_file,
+				  strerror(errno));
+	}
+	dw = dwarf_begin(fd, DWARF_C_READ);
+	if (!dw) {
+		close(fd);
+		lf_strv_free(&sorted);
+		return lf_err_set(err, -EINVAL, "%s: no DWARF: %s", debug_file,
+				  dwarf_errmsg(-1));
+	}
+	while (!w.err && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL,
+				      NULL) == 0) {
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu)) {
+			w.unit = dwarf_diename(&cu);
+			if (w.unit)
+				walk_children(&w, &cu, NULL);
+		}
+		off = next;
+	}
+	dwarf_end(dw);
+	close(fd);
+	lf_strv_free(&sorted);
+	if (w.err) {
+		lf_inlines_free(out);
+		return lf_err_set(err, w.err, "out of memory");
+	}
+	return 0;
+}
+
+int lf_inlines_units(const struct lf_inline_sites *sites, struct lf_strv *units)
+{
+	size_t i, j;
+
+	for (i = 0; i < sites->n; i++) {
+		for (j = 0; j < units->n; j++)
+			if (!strcmp(units->v[j], sites->v[i].unit))
+				break;
+		if (j == units->n && lf_strv_push(units, sites->v[i].unit))
+			return -ENOMEM;
+	}
+	lf_strv_sort(units);
+	return 0;
+}
+
+void lf_inlines_free(struct lf_inline_sites *sites)
+{
+	size_t i;
+
+	for (i = 0; i < sites->n; i++) {
+		free(sites->v[i].unit);
+		free(sites->v[i].caller);
+		free(sites->v[i].callee);
+	}
+	free(sites->v);
+	sites->v = NULL;
+	sites->n = 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef LF_BUILD_INLINES_H
+#define LF_BUILD_INLINES_H
+
+#include <stddef.h>
+
+#include "../err.h"
+#include "../strv.h"
+
+/*
+ * Where the shipped kernel carries copies of header functions: a change to
+ * a static inline in a header changes every function it was inlined into,
+ * in every unit. The distro's DWARF (-dbg vmlinux) records each inlined
+ * instance (DW_TAG_inlined_subroutine) and each out-of-line copy, so the
+ * units to rebuild are known without building the whole kernel.
+ */
+struct lf_inline_site {
+	char *unit;	/* compilation unit, e.g. "fs/proc/array.c" */
+	char *caller;	/* the concrete function that carries the copy */
+	char *callee;	/* the header function */
+};
+
+struct lf_inline_sites {
+	struct lf_inline_site *v;
+	size_t n;
+};
+
+/*
+ * Find the copies of @names declared in a file whose path ends with
+ * @header (e.g. "include/linux/sched/signal.h") in @debug_file.
+ */
+int lf_inlines_find(const char *debug_file, const char *header,
+		    const struct lf_strv *names, struct lf_inline_sites *out,
+		    struct lf_err *err);
+
+/* The distinct units of @sites, sorted. */
+int lf_inlines_units(const struct lf_inline_sites *sites, struct lf_strv *units);
+
+void lf_inlines_free(struct lf_inline_sites *sites);
+
+#endif
