@@ -25,6 +25,8 @@ static int cmp_str(const void *a, const void *b)
 
 static bool wanted(const struct walk *w, const char *name)
 {
+	if (name && !w->names)
+		return true;
 	return name && bsearch(&name, w->names->v, w->names->n, sizeof(char *),
 			       cmp_str);
 }
@@ -37,7 +39,8 @@ static bool ends_with(const char *s, const char *suffix)
 	       (ls == lx || s[ls - lx - 1] == '/');
 }
 
-static int add_site(struct walk *w, const char *caller, const char *callee)
+static int add_site(struct walk *w, const char *caller, const char *callee,
+		    int line)
 {
 	struct lf_inline_site *v, *s;
 	size_t i;
@@ -56,6 +59,7 @@ static int add_site(struct walk *w, const char *caller, const char *callee)
 	s->unit = strdup(w->unit);
 	s->caller = strdup(caller);
 	s->callee = strdup(callee);
+	s->line = line;
 	if (!s->unit || !s->caller || !s->callee) {
 		free(s->unit);
 		free(s->caller);
@@ -67,7 +71,8 @@ static int add_site(struct walk *w, const char *caller, const char *callee)
 }
 
 /* The header function an instance or a concrete copy stands for. */
-static const char *origin(Dwarf_Die *die, Dwarf_Die *orig, const char **file)
+static const char *origin(Dwarf_Die *die, Dwarf_Die *orig, const char **file,
+			  int *line)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Die *d = die;
@@ -76,6 +81,8 @@ static const char *origin(Dwarf_Die *die, Dwarf_Die *orig, const char **file)
 	    dwarf_formref_die(&attr, orig))
 		d = orig;
 	*file = dwarf_decl_file(d);
+	if (dwarf_decl_line(d, line))
+		*line = 0;
 	return dwarf_diename(d);
 }
 
@@ -98,16 +105,17 @@ static void walk_children(struct walk *w, Dwarf_Die *die, const char *caller)
 		int tag = dwarf_tag(&child);
 		const char *name, *file, *next = caller;
 		Dwarf_Die orig;
+		int line;
 
 		if (tag == DW_TAG_subprogram && is_concrete(&child)) {
-			name = origin(&child, &orig, &file);
+			name = origin(&child, &orig, &file, &line);
 			next = name;
 			if (wanted(w, name) && file && ends_with(file, w->header))
-				w->err = add_site(w, name, name);
+				w->err = add_site(w, name, name, line);
 		} else if (tag == DW_TAG_inlined_subroutine && caller) {
-			name = origin(&child, &orig, &file);
+			name = origin(&child, &orig, &file, &line);
 			if (wanted(w, name) && file && ends_with(file, w->header))
-				w->err = add_site(w, caller, name);
+				w->err = add_site(w, caller, name, line);
 		} else if (tag != DW_TAG_lexical_block &&
 			   tag != DW_TAG_inlined_subroutine) {
 			continue;	/* types, variables: no code inside */
@@ -121,14 +129,15 @@ int lf_inlines_find(const char *debug_file, const char *header,
 		    struct lf_err *err)
 {
 	struct lf_strv sorted = { 0 };
-	struct walk w = { .header = header, .names = &sorted, .out = out };
+	struct walk w = { .header = header, .names = names ? &sorted : NULL,
+			  .out = out };
 	Dwarf_Off off = 0, next;
 	size_t hsize, i;
 	Dwarf *dw;
 	int fd;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < names->n; i++)
+	for (i = 0; names && i < names->n; i++)
 		if (lf_strv_push(&sorted, names->v[i]))
 			return lf_err_set(err, -ENOMEM, "out of memory");
 	qsort(sorted.v, sorted.n, sizeof(char *), cmp_str);

@@ -18,6 +18,7 @@ struct lf_inline_site {
 	char *unit;	/* compilation unit, e.g. "fs/proc/array.c" */
 	char *caller;	/* the concrete function that carries the copy */
 	char *callee;	/* the header function */
+	int line;	/* where the header defines it (DW_AT_decl_line) */
 };
 
 struct lf_inline_sites {
@@ -27,7 +28,8 @@ struct lf_inline_sites {
 
 /*
  * Find the copies of @names declared in a file whose path ends with
- * @header (e.g. "include/linux/sched/signal.h") in @debug_file.
+ * @header (e.g. "include/linux/sched/signal.h") in @debug_file. With
+ * @names NULL, the copies of every function the header defines.
  */
 int lf_inlines_find(const char *debug_file, const char *header,
 		    const struct lf_strv *names, struct lf_inline_sites *out,
