@@ -87,6 +87,7 @@ static struct klp_patch *livefix_hook_build(const struct livefix_fix_desc *desc)
 		}
 		patch->objs[i].name = od->name;
 		patch->objs[i].funcs = funcs;
+		patch->objs[i].callbacks = od->callbacks;
 	}
 	return patch;
 

@@ -24,6 +24,8 @@ struct livefix_func_desc {
 struct livefix_object_desc {
 	const char *name;	/* module name, or NULL for vmlinux */
 	const struct livefix_func_desc *funcs;	/* ends with an empty entry */
+	/* Run by klp for this object; see LIVEFIX_PRE_PATCH() and friends. */
+	struct klp_callbacks callbacks;
 };
 
 struct livefix_fix_desc {
