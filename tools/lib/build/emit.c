@@ -526,7 +526,14 @@ static int define(struct em *e, size_t sym, bool global)
 		return 0;
 	if (!map(e, y->shndx, (int64_t)y->value, &at))
 		return lf_err_set(e->err, -EINVAL, "%s: not laid out", y->name);
-	idx = add_outsym(e, is_func ? new_name(e, y->name) : strdup(y->name),
+	/*
+	 * A new global function keeps its name, so a changed function in
+	 * another unit of the same fix can call it and the module link
+	 * resolves the call; replacing copies get unclashable names.
+	 */
+	idx = add_outsym(e, is_func && !(e->fn[sym]->status == LF_NEW &&
+					 y->bind != STB_LOCAL) ?
+			 new_name(e, y->name) : strdup(y->name),
 			 g ? (y->bind == STB_WEAK ? STB_WEAK : STB_GLOBAL) : STB_LOCAL,
 			 y->type, e->c[y->shndx].out, at, y->size);
 	if (!idx)

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Link the patch module: kbuild against the headers, with the emitted
+ * patch.o, a generated desc.c and the skeleton. See link.h.
+ */
+#include "link.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../modfile.h"
+#include "../sysfs.h"
+#include "compile.h"
+#include "patchset.h"
+
+/* ---- manifest ---------------------------------------------------------- */
+
+static bool all_chars(const char *s, const char *extra, bool upper)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		char c = *s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (upper && c >= 'A' && c <= 'Z') || strchr(extra, c))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* Symbol names as the kernel's symbol tables spell them (foo.isra.0). */
+static bool symbol_ok(const char *s)
+{
+	return all_chars(s, "_.$", true) && !(s[0] >= '0' && s[0] <= '9');
+}
+
+static bool modname_ok(const char *s)
+{
+	return strlen(s) < 56 && all_chars(s, "_", false);
+}
+
+void lf_manifest_free(struct lf_manifest *m)
+{
+	free(m->e);
+	m->e = NULL;
+	m->n = 0;
+}
+
+/* Error exit of the parser: nothing half-filled is left behind. */
+static int fail(struct lf_manifest *m, int ret)
+{
+	lf_manifest_free(m);
+	return ret;
+}
+
+int lf_manifest_parse(const char *name, const char *text,
+		      struct lf_manifest *m, struct lf_err *err)
+{
+	const char *p = text;
+	int lineno = 0;
+
+	memset(m, 0, sizeof(*m));
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char line[1024], obj[128], old[512], pos[64], nsym[512], extra[8];
+		struct lf_manifest_ent *e;
+		char *end;
+		int n;
+
+		lineno++;
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+		n = sscanf(line, "%127s %511s %63s %511s %7s", obj, old, pos, nsym,
+			   extra);
+		if (n <= 0 || obj[0] == '#')
+			continue;
+		if (n != 4)
+			goto bad;
+		if (strcmp(obj, "vmlinux") && !modname_ok(obj))
+			return fail(m, lf_err_set(err, -EINVAL, "%s:%d: bad object name '%s'",
+					  name, lineno, obj));
+		if (!symbol_ok(old) || strlen(old) >= sizeof(e->old))
+			return fail(m, lf_err_set(err, -EINVAL, "%s:%d: bad function name '%s'",
+					  name, lineno, old));
+		if (!symbol_ok(nsym) || strlen(nsym) >= sizeof(e->new_sym))
+			return fail(m, lf_err_set(err, -EINVAL, "%s:%d: bad symbol name '%s'",
+					  name, lineno, nsym));
+		errno = 0;
+		if (pos[0] < '0' || pos[0] > '9')
+			goto bad;
+		{
+			unsigned long v = strtoul(pos, &end, 10);
+
+			if (errno || *end)
+				goto bad;
+			for (size_t i = 0; i < m->n; i++) {
+				if (!strcmp(m->e[i].obj, obj) && !strcmp(m->e[i].old, old) &&
+				    m->e[i].sympos == v)
+					return fail(m, lf_err_set(err, -EINVAL,
+								  "%s:%d: %s %s replaced twice",
+								  name, lineno, obj, old));
+				if (!strcmp(m->e[i].new_sym, nsym))
+					return fail(m, lf_err_set(err, -EINVAL,
+								  "%s:%d: %s used twice",
+								  name, lineno, nsym));
+			}
+			e = realloc(m->e, (m->n + 1) * sizeof(*e));
+			if (!e)
+				return fail(m, lf_err_set(err, -ENOMEM, "out of memory"));
+			m->e = e;
+			e = &m->e[m->n++];
+			snprintf(e->obj, sizeof(e->obj), "%s", obj);
+			snprintf(e->old, sizeof(e->old), "%s", old);
+			snprintf(e->new_sym, sizeof(e->new_sym), "%s", nsym);
+			e->sympos = v;
+		}
+		continue;
+bad:
+		return fail(m, lf_err_set(err, -EINVAL,
+					  "%s:%d: want '<obj> <old name> <sympos> <new symbol>'",
+					  name, lineno));
+	}
+	if (!m->n)
+		return lf_err_set(err, -ENODATA, "%s: replaces no function", name);
+	return 0;
+}
+
+int lf_manifest_read(const char *path, struct lf_manifest *m,
+		     struct lf_err *err)
+{
+	size_t len;
+	char *text;
+	int ret;
+
+	ret = lf_slurp(path, &text, &len, 16u << 20);
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", path, strerror(-ret));
+	ret = lf_manifest_parse(path, text, m, err);
+	free(text);
+	return ret;
+}
+
+/* ---- desc.c -------------------------------------------------------------- */
+
+/* The metadata strings end up in C literals: keep them to safe characters. */
+static bool meta_ok(const char *s, bool allow_empty)
+{
+	if (!*s)
+		return allow_empty;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("._:+- ", *s)))
+			return false;
+	return true;
+}
+
+int lf_link_write_desc(const char *path, const struct lf_link_req *r,
+		       const struct lf_manifest *m, struct lf_err *err)
+{
+	const char **objs;
+	size_t nobj = 0;
+	FILE *f;
+	int ret = 0;
+
+	if (!meta_ok(r->id, false))
+		return lf_err_set(err, -EINVAL, "fix id '%s': use letters, digits and ._:+-",
+				  r->id);
+	if (!meta_ok(r->cves ? r->cves : "", true))
+		return lf_err_set(err, -EINVAL, "CVE list '%s': use letters, digits, '-' and spaces",
+				  r->cves);
+	objs = calloc(m->n + 1, sizeof(*objs));
+	if (!objs)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	/* vmlinux first, then modules in manifest order. */
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->e[i].obj, "vmlinux")) {
+			objs[nobj++] = "vmlinux";
+			break;
+		}
+	for (size_t i = 0; i < m->n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < nobj && !seen; j++)
+			seen = !strcmp(objs[j], m->e[i].obj);
+		if (!seen)
+			objs[nobj++] = m->e[i].obj;
+	}
+
+	f = fopen(path, "we");
+	if (!f) {
+		free(objs);
+		return lf_err_set(err, -errno, "%s: %s", path, strerror(errno));
+	}
+	fprintf(f, "// SPDX-License-Identifier: GPL-2.0\n"
+		   "/* Generated by livefix build; the replacement functions are in patch.o. */\n"
+		   "#define LIVEFIX_ID \"%s\"\n#define LIVEFIX_CVES \"%s\"\n"
+		   "#include \"livefix-patch.h\"\n\n",
+		r->id, r->cves ? r->cves : "");
+	/*
+	 * The new functions' names contain dots, which C cannot spell: an asm
+	 * label binds a C name to the symbol.
+	 */
+	for (size_t i = 0; i < m->n; i++)
+		fprintf(f, "extern char lf_new_%zu[] __asm__(\"%s\");\n", i,
+			m->e[i].new_sym);
+	for (size_t o = 0; o < nobj; o++) {
+		fprintf(f, "\nstatic const struct livefix_func_desc funcs_%zu[] = {\n", o);
+		for (size_t i = 0; i < m->n; i++)
+			if (!strcmp(m->e[i].obj, objs[o]))
+				fprintf(f, "\t{ .old_name = \"%s\", .new_func = lf_new_%zu, .sympos = %lu },\n",
+					m->e[i].old, i, m->e[i].sympos);
+		fprintf(f, "\t{ }\n};\n");
+	}
+	fprintf(f, "\nstatic const struct livefix_object_desc objects[] = {\n");
+	for (size_t o = 0; o < nobj; o++) {
+		if (!strcmp(objs[o], "vmlinux"))
+			fprintf(f, "\t{ .name = NULL, .funcs = funcs_%zu },\n", o);
+		else
+			fprintf(f, "\t{ .name = \"%s\", .funcs = funcs_%zu },\n", objs[o], o);
+	}
+	fprintf(f, "\t{ }\n};\n\n");
+	if (r->replace) {
+		fprintf(f, "LIVEFIX_FIX(objects);\n");
+	} else {
+		/*
+		 * LIVEFIX_FIX() always asks for atomic replace; spelled out
+		 * here with the one field changed.
+		 */
+		fprintf(f, "MODULE_INFO(livefix_id, LIVEFIX_ID);\n"
+			   "MODULE_INFO(livefix_cve, LIVEFIX_CVES);\n"
+			   "MODULE_INFO(livefix_target, LIVEFIX_TARGET);\n"
+			   "MODULE_INFO(livefix_format, __stringify(LIVEFIX_META_FORMAT));\n"
+			   "const struct livefix_fix_desc livefix_this_fix = {\n"
+			   "\t.format = LIVEFIX_META_FORMAT,\n"
+			   "\t.id = LIVEFIX_ID,\n"
+			   "\t.target = LIVEFIX_TARGET,\n"
+			   "\t.cves = LIVEFIX_CVES,\n"
+			   "\t.replace = false,\n"
+			   "\t.objs = objects,\n"
+			   "};\n");
+	}
+	free(objs);
+	if (ferror(f))
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (ret)
+		return lf_err_set(err, ret, "%s: write failed", path);
+	return 0;
+}
+
+/* ---- modpost ------------------------------------------------------------- */
+
+int lf_link_check_modpost(const char *log, struct lf_err *err)
+{
+	char *text, *line, *save = NULL;
+	size_t len;
+	int ret = 0;
+
+	ret = lf_slurp(log, &text, &len, 64u << 20);
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", log, strerror(-ret));
+	/* WARNING: modpost: "sym" [/tmp/x/name.ko] undefined! */
+	for (line = strtok_r(text, "\n", &save); line && !ret;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *q1, *q2;
+
+		if (!strstr(line, "modpost:") || !strstr(line, "undefined!"))
+			continue;
+		q1 = strchr(line, '"');
+		q2 = q1 ? strchr(q1 + 1, '"') : NULL;
+		if (!q2)
+			continue;
+		*q2 = '\0';
+		if (!strncmp(q1 + 1, ".klp.sym.", 9))
+			continue;
+		ret = lf_err_set(err, -ENOENT,
+				 "link: %s is undefined (neither exported by the kernel nor by livefix.ko)",
+				 q1 + 1);
+	}
+	free(text);
+	return ret;
+}
+
+/* ---- kbuild -------------------------------------------------------------- */
+
+static int write_text(const char *path, const char *text, struct lf_err *err)
+{
+	FILE *f = fopen(path, "we");
+	int ret = 0;
+
+	if (!f)
+		return lf_err_set(err, -errno, "%s: %s", path, strerror(errno));
+	if (fputs(text, f) < 0)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret ? lf_err_set(err, ret, "%s: write failed", path) : 0;
+}
+
+static int run_kbuild(const struct lf_target *t, const char *const *argv,
+		      const char *log, const char *what, struct lf_err *err)
+{
+	struct lf_proc p = { .argv = argv, .log = log, .cancel = t->cancel };
+	char first[600];
+	int status, ret;
+
+	unlink(log);
+	ret = lf_proc_run(&p, &status, err);
+	if (ret)
+		return ret;
+	if (status) {
+		lf_log_first_error(log, NULL, first, sizeof(first));
+		return lf_err_set(err, -EIO, "%s failed: %s", what,
+				  first[0] ? first : "make gave no output");
+	}
+	return 0;
+}
+
+/* Was kmod/core/livefix.ko built against @abi's headers? */
+static bool core_built_for(const char *ko, const char *abi)
+{
+	struct lf_modinfo mi = { 0 };
+	char release[256];
+	bool same = false;
+
+	if (lf_modfile_read_info(ko, &mi, NULL) == 0 && mi.vermagic &&
+	    lf_vermagic_release(mi.vermagic, release, sizeof(release)) == 0)
+		same = !strcmp(release, abi);
+	lf_modinfo_free(&mi);
+	return same;
+}
+
+/*
+ * livefix.ko's exports, which patch.mk feeds to modpost: their CRCs must
+ * come from a build against the same headers, so kmod/core is (re)built
+ * when it is missing or was built for another ABI; kbuild sees the other
+ * kernel in its .cmd files and rebuilds it whole.
+ */
+static int core_symvers(const struct lf_target *t, const struct lf_link_req *r,
+			struct lf_err *err)
+{
+	char symvers[PATH_MAX], ko[PATH_MAX], mdir[PATH_MAX], log[PATH_MAX], jobs[24];
+	const char *argv[] = { "make", "-C", t->kdir, mdir, jobs, "modules", NULL };
+
+	if (lf_path(symvers, sizeof(symvers), "%s/kmod/core/Module.symvers", r->repo) ||
+	    lf_path(ko, sizeof(ko), "%s/kmod/core/livefix.ko", r->repo) ||
+	    lf_path(mdir, sizeof(mdir), "M=%s/kmod/core", r->repo) ||
+	    lf_path(log, sizeof(log), "%s/kmod-core.log", t->logdir))
+		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", r->repo);
+	if (lf_path_exists(symvers) && core_built_for(ko, t->abi))
+		return 0;
+	snprintf(jobs, sizeof(jobs), "-j%u", r->jobs ? r->jobs : 1);
+	return run_kbuild(t, argv, log, "building kmod/core (livefix.ko)", err);
+}
+
+int lf_link(const struct lf_target *t, const struct lf_link_req *r,
+	    struct lf_err *err)
+{
+	enum { OBJLIST = 4096, RULES = 32768, KBUILD = PATH_MAX + OBJLIST + RULES };
+	char *kbuild = NULL, *objlist = NULL, *rules = NULL;
+	char path[PATH_MAX], mdir[PATH_MAX];
+	char log[PATH_MAX], jobs[24], ko[PATH_MAX], wd[PATH_MAX];
+	const char *argv[] = { "make", "-C", t->kdir, mdir, "KBUILD_MODPOST_WARN=1",
+			       jobs, "modules", NULL };
+	struct lf_manifest m;
+	int ret;
+
+	if (!modname_ok(r->name))
+		return lf_err_set(err, -EINVAL,
+				  "module name '%s': use a-z, 0-9 and _ (at most 55)", r->name);
+	ret = lf_manifest_read(r->manifest, &m, err);
+	if (ret)
+		return ret;
+	ret = core_symvers(t, r, err);
+	if (ret)
+		goto out;
+
+	/* kbuild resolves M= from the headers' directory: absolute only. */
+	if (!realpath(r->workdir, wd)) {
+		ret = lf_err_set(err, -errno, "%s: %s", r->workdir, strerror(errno));
+		goto out;
+	}
+	if (lf_path(path, sizeof(path), "%s/desc.c", wd) ||
+	    lf_path(mdir, sizeof(mdir), "M=%s", wd) ||
+	    lf_path(log, sizeof(log), "%s/link.log", t->logdir) ||
+	    lf_path(ko, sizeof(ko), "%s/%s.ko", wd, r->name)) {
+		ret = lf_err_set(err, -ENAMETOOLONG, "%s: path too long", r->workdir);
+		goto out;
+	}
+	ret = lf_link_write_desc(path, r, &m, err);
+	if (ret)
+		goto out;
+	if (!r->npatch_objs || r->npatch_objs > 256) {
+		ret = lf_err_set(err, -EINVAL, "link: %zu patch objects", r->npatch_objs);
+		goto out;
+	}
+	kbuild = malloc(KBUILD);
+	objlist = malloc(OBJLIST);
+	rules = malloc(RULES);
+	if (!kbuild || !objlist || !rules) {
+		ret = lf_err_set(err, -ENOMEM, "out of memory");
+		goto out;
+	}
+	objlist[0] = rules[0] = '\0';
+	for (size_t i = 0; i < r->npatch_objs; i++) {
+		char name[32];
+		size_t ol = strlen(objlist), rl = strlen(rules);
+
+		snprintf(name, sizeof(name), "patch%zu.o", i);
+		lf_path(path, sizeof(path), "%s/%s_shipped", wd, name);
+		ret = lf_copy_file(r->patch_objs[i], path, false);
+		if (ret) {
+			ret = lf_err_set(err, ret, "%s: %s", r->patch_objs[i],
+					 strerror(-ret));
+			goto out;
+		}
+		snprintf(objlist + ol, OBJLIST - ol, " %s", name);
+		/*
+		 * kbuild's own %_shipped rule would copy the prebuilt object
+		 * too, but without the .cmd file modpost reads for every
+		 * object of a module (srcversion); if_changed writes one.
+		 */
+		snprintf(rules + rl, RULES - rl,
+			 "$(obj)/%s: $(src)/%s_shipped FORCE\n"
+			 "\t$(call if_changed,copy)\n"
+			 "targets += %s\n",
+			 name, name, name);
+	}
+	snprintf(kbuild, KBUILD,
+		 "# Generated by livefix build.\n"
+		 "obj-m := %s.o\n"
+		 "%s-y := desc.o%s livefix-hook.o\n"
+		 "include %s/kmod/patch/patch.mk\n"
+		 "\n%s",
+		 r->name, r->name, objlist, r->repo, rules);
+	lf_path(path, sizeof(path), "%s/Kbuild", wd);
+	ret = write_text(path, kbuild, err);
+	if (ret)
+		goto out;
+
+	snprintf(jobs, sizeof(jobs), "-j%u", r->jobs ? r->jobs : 1);
+	ret = run_kbuild(t, argv, log, "link (kbuild)", err);
+	if (ret)
+		goto out;
+	ret = lf_link_check_modpost(log, err);
+	if (ret)
+		goto out;
+	if (!lf_path_exists(ko)) {
+		ret = lf_err_set(err, -ENOENT, "link: kbuild made no %s.ko", r->name);
+		goto out;
+	}
+	ret = lf_copy_file(ko, r->out, false);
+	if (ret)
+		ret = lf_err_set(err, ret, "%s: %s", r->out, strerror(-ret));
+out:
+	free(kbuild);
+	free(objlist);
+	free(rules);
+	lf_manifest_free(&m);
+	return ret;
+}

@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * livefix build: from source diffs to a patch module (doc/build.md).
+ *
+ *   prepare target -> parse units -> compile "before" -> apply patchset
+ *   -> compile "after" -> restore -> diff + emit per unit -> link -> klpconv
+ *
+ * The cache tree is patched only between "apply" and "restore", and every
+ * way out of that window (error, SIGINT/SIGTERM/SIGHUP) goes through the
+ * restore; a build killed outright leaves the journal, which the next
+ * build's prepare replays. Output appears only when everything worked:
+ * the .ko is written under a temporary name and renamed.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <gelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/build/compile.h"
+#include "../lib/build/elfobj.h"
+#include "../lib/build/emit.h"
+#include "../lib/build/klpconv.h"
+#include "../lib/build/link.h"
+#include "../lib/build/objdiff.h"
+#include "../lib/build/patchset.h"
+#include "../lib/build/symres.h"
+#include "../lib/build/target.h"
+#include "../lib/build/units.h"
+#include "../lib/deadline.h"
+#include "../lib/err.h"
+#include "../lib/modname.h"
+#include "../lib/strv.h"
+#include "../lib/sysfs.h"
+#include "cmd.h"
+
+static const char *verb = "build";
+static bool verbose;
+
+struct build {
+	/* options */
+	const char *abi_arg, *name_arg, *out_arg, *jobs_arg, *src_arg;
+	const char *keep_tmp, *id_arg, *cves_arg;
+	bool no_replace;
+	char **patches;
+	int npatches;
+
+	/* state */
+	char name[LF_MODNAME_MAX];
+	char out[PATH_MAX];
+	char tmp[PATH_MAX];
+	char repo[PATH_MAX];
+	char cves[1024];
+	unsigned int jobs;
+	struct lf_target t;
+	bool target_open;
+	struct lf_units u;
+	struct lf_patchset ps;
+	char **units;		/* the .c files, in diff order */
+	char (*owners)[64];
+	size_t nunits;
+	size_t nfuncs;		/* functions replaced */
+	int64_t t_start;
+};
+
+static void note(const char *msg)
+{
+	if (verbose)
+		fprintf(stderr, "livefix: build: %s\n", msg);
+}
+
+static void timing(const char *stage, int64_t since)
+{
+	if (verbose)
+		fprintf(stderr, "livefix: build: %-8s %6.1f s\n", stage,
+			lf_seconds_since(since));
+}
+
+/* ---- options ----------------------------------------------------------- */
+
+/*
+ * The shared option parser knows long options only; build's short ones
+ * (-t -n -o -j -v, also -j4 / -ofile) are rewritten into them.
+ */
+static char **expand_short(int argc, char **argv, struct lf_strv *owned)
+{
+	static const struct { char c; const char *lng; bool arg; } map[] = {
+		{ 't', "--target", true }, { 'n', "--name", true },
+		{ 'o', "--output", true }, { 'j', "--jobs", true },
+		{ 'v', "--verbose", false },
+	};
+	char **out = calloc((size_t)argc + 1, sizeof(*out));
+	bool only_pos = false;
+
+	if (!out)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		out[i] = argv[i];
+		if (i == 0 || only_pos || a[0] != '-' || a[1] == '-' || !a[1]) {
+			if (!strcmp(a, "--"))
+				only_pos = true;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(map) / sizeof(map[0]); k++) {
+			char buf[PATH_MAX + 32];
+
+			if (a[1] != map[k].c)
+				continue;
+			if (!a[2]) {
+				out[i] = (char *)map[k].lng;
+			} else if (map[k].arg) {
+				snprintf(buf, sizeof(buf), "%s=%s", map[k].lng, a + 2);
+				if (lf_strv_push(owned, buf)) {
+					free(out);
+					return NULL;
+				}
+				out[i] = owned->v[owned->n - 1];
+			}
+			break;
+		}
+	}
+	out[argc] = NULL;
+	return out;
+}
+
+/* "0001-proc: redact version.patch" -> "lf_0001_proc_redact_version". */
+static int default_name(const char *patch, char *buf, size_t size)
+{
+	const char *base = strrchr(patch, '/');
+	char tmp[256];
+	size_t n = 0;
+	char *dot;
+
+	base = base ? base + 1 : patch;
+	snprintf(tmp, sizeof(tmp), "%s", base);
+	while ((dot = strrchr(tmp, '.')) &&
+	       (!strcmp(dot, ".patch") || !strcmp(dot, ".diff")))
+		*dot = '\0';
+	n = (size_t)snprintf(buf, size, "%s", strncmp(tmp, "lf_", 3) ? "lf_" : "");
+	for (const char *p = tmp; *p && n + 1 < size && n < LF_MODNAME_MAX - 1; p++) {
+		char c = (char)tolower((unsigned char)*p);
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			c = '_';
+		if (c == '_' && n && buf[n - 1] == '_')
+			continue;
+		buf[n++] = c;
+	}
+	while (n && buf[n - 1] == '_')
+		n--;
+	buf[n] = '\0';
+	return n > 3 ? 0 : -EINVAL;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) >= LF_MODNAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* CVE ids the patches mention (commit messages), for the default list. */
+static void scan_cves(struct build *b)
+{
+	struct lf_strv seen = { 0 };
+	size_t n = 0;
+
+	b->cves[0] = '\0';
+	for (int i = 0; i < b->npatches; i++) {
+		char *text;
+		size_t len;
+
+		if (lf_slurp(b->patches[i], &text, &len, 64u << 20))
+			continue;
+		for (char *p = text; (p = strstr(p, "CVE-")); p += 4) {
+			size_t k = 4, d1 = 0, d2 = 0;
+			char id[32];
+			bool dup = false;
+
+			while (isdigit((unsigned char)p[k]) && d1 < 4)
+				k++, d1++;
+			if (d1 != 4 || p[k] != '-')
+				continue;
+			k++;
+			while (isdigit((unsigned char)p[k]) && d2 < 8)
+				k++, d2++;
+			if (d2 < 4 || isalnum((unsigned char)p[k]) ||
+			    (p > text && isalnum((unsigned char)p[-1])))
+				continue;
+			snprintf(id, sizeof(id), "%.*s", (int)k, p);
+			for (size_t j = 0; j < seen.n && !dup; j++)
+				dup = !strcmp(seen.v[j], id);
+			if (dup || lf_strv_push(&seen, id))
+				continue;
+			n += (size_t)snprintf(b->cves + n, sizeof(b->cves) - n, "%s%s",
+					      n ? " " : "", id);
+			if (n >= sizeof(b->cves) - 32)
+				break;
+		}
+		free(text);
+	}
+	lf_strv_free(&seen);
+}
+
+/* The livefix tree (kmod/) holding this binary: LIVEFIX_ROOT, else up
+ * from /proc/self/exe (tools/livefix/livefix or tools/build/san/livefix). */
+static int find_repo(char *buf, size_t size)
+{
+	const char *env = getenv("LIVEFIX_ROOT");
+	char exe[PATH_MAX], probe[PATH_MAX + 32];
+	ssize_t n;
+
+	if (env && *env) {
+		if (!realpath(env, buf))
+			return -errno;
+		lf_path(probe, sizeof(probe), "%s/kmod/patch/patch.mk", buf);
+		return lf_path_exists(probe) ? 0 : -ENOENT;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -ENOENT;
+	exe[n] = '\0';
+	for (int up = 0; up < 5; up++) {
+		char *slash = strrchr(exe, '/');
+
+		if (!slash || slash == exe)
+			break;
+		*slash = '\0';
+		lf_path(probe, sizeof(probe), "%s/kmod/patch/patch.mk", exe);
+		if (lf_path_exists(probe))
+			return lf_path(buf, size, "%s", exe);
+	}
+	return -ENOENT;
+}
+
+/* ---- stages ------------------------------------------------------------- */
+
+static int fail(struct lf_err *err)
+{
+	lf_report(verb, "%s", err->msg);
+	return LF_EXIT_FAIL;
+}
+
+static int parse_units(struct build *b, struct lf_err *err)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < b->npatches; i++) {
+		int ret = lf_units_parse_file(&b->u, b->patches[i], err);
+
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < b->u.n; i++) {
+		const struct lf_touched *f = &b->u.files[i];
+
+		if (f->kind == LF_FILE_HEADER)
+			return lf_err_set(err, -ENOTSUP,
+					  "%s: changes to headers are not supported yet (finding the units that use it is still to come)",
+					  f->path);
+		if (f->created)
+			return lf_err_set(err, -ENOTSUP,
+					  "%s: new source file; livefix cannot add a compilation unit",
+					  f->path);
+		if (f->deleted)
+			return lf_err_set(err, -ENOTSUP,
+					  "%s: deleted; livefix cannot remove a compilation unit",
+					  f->path);
+		if (!lf_unit_path_ok(f->path))
+			return lf_err_set(err, -EINVAL, "%s: not a kernel source path",
+					  f->path);
+		n++;
+	}
+	b->units = calloc(n ? n : 1, sizeof(*b->units));
+	b->owners = calloc(n ? n : 1, sizeof(*b->owners));
+	if (!b->units || !b->owners)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->u.n; i++)
+		if (b->u.files[i].kind == LF_FILE_UNIT)
+			b->units[b->nunits++] = b->u.files[i].path;
+	return 0;
+}
+
+static int unit_paths(struct build *b, const char *stage, char ***out)
+{
+	char **v = calloc(b->nunits, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->nunits; i++) {
+		v[i] = malloc(PATH_MAX);
+		if (!v[i] || lf_path(v[i], PATH_MAX, "%s/%s/%zu.o", b->tmp, stage, i)) {
+			for (size_t j = 0; j <= i; j++)
+				free(v[j]);
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static void free_paths(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int compile_stage(struct build *b, const char *stage, struct lf_err *err)
+{
+	char dir[PATH_MAX], log[PATH_MAX], **outs = NULL;
+	int ret;
+
+	if (lf_path(dir, sizeof(dir), "%s/%s", b->tmp, stage) ||
+	    lf_path(log, sizeof(log), "%s/compile-%s.log", b->t.logdir, stage))
+		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", b->tmp);
+	ret = lf_mkdir_p(dir, 0700);
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", dir, strerror(-ret));
+	if (unit_paths(b, stage, &outs))
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	ret = lf_compile_units(&b->t, (const char *const *)b->units,
+			       (const char *const *)outs, b->nunits, b->jobs, log, err);
+	free_paths(outs, b->nunits);
+	if (!ret && lf_interrupted)
+		ret = lf_err_set(err, -EINTR, "interrupted");
+	return ret;
+}
+
+/* The window in which the cache tree is patched. */
+static int patched_compile(struct build *b, struct lf_err *err)
+{
+	struct lf_patchset_req req = {
+		.root = b->t.src, .journal = b->t.journal, .scrub = b->t.obj,
+		.units = &b->u, .patches = (const char *const *)b->patches,
+		.npatches = (size_t)b->npatches, .cancel = &lf_interrupted,
+	};
+	char log[PATH_MAX];
+	struct lf_err rerr;
+	int ret, rret;
+
+	if (lf_path(log, sizeof(log), "%s/patch.log", b->t.logdir))
+		return lf_err_set(err, -ENAMETOOLONG, "log path too long");
+	req.log = log;
+	ret = lf_patchset_apply(&b->ps, &req, err);
+	if (ret)
+		return ret;
+	ret = compile_stage(b, "after", err);
+	lf_err_clear(&rerr);
+	rret = lf_patchset_restore(&b->ps, &rerr);
+	if (rret && !ret) {
+		*err = rerr;
+		return rret;
+	}
+	if (rret) {
+		char first[sizeof(err->msg)];
+
+		memcpy(first, err->msg, sizeof(first));
+		lf_err_set(err, ret, "%.400s (and restoring the tree failed: %.400s)",
+			   first, rerr.msg);
+	}
+	return ret;
+}
+
+/* ---- diff + emit ---------------------------------------------------------- */
+
+struct resolve_ctx {
+	const struct lf_symres *r;
+	const struct lf_symres_unit *unit;
+};
+
+static int resolve_vmlinux(void *data, const char *name, bool is_local,
+			   bool *exported, unsigned long *sympos,
+			   struct lf_err *err)
+{
+	const struct resolve_ctx *c = data;
+
+	return lf_symres_resolve(c->r, c->unit, name, is_local, exported, sympos,
+				 err);
+}
+
+/* The unit's local functions and variables: they pick its FILE group. */
+static int before_locals(const char *before_o, struct lf_strv *locals,
+			 struct lf_err *err)
+{
+	struct lf_elfobj *o;
+	int ret;
+
+	ret = lf_elfobj_open(before_o, &o, err);
+	if (ret)
+		return ret;
+	for (size_t i = 1; i < o->nsyms && !ret; i++) {
+		const struct lf_esym *s = &o->syms[i];
+
+		if (s->bind == STB_LOCAL && (s->type == STT_FUNC || s->type == STT_OBJECT) &&
+		    s->name && *s->name)
+			ret = lf_strv_push(locals, s->name);
+	}
+	lf_elfobj_close(o);
+	return ret ? lf_err_set(err, -ENOMEM, "out of memory") : 0;
+}
+
+static int count_lines(const char *path, size_t *n)
+{
+	char *text;
+	size_t len;
+
+	*n = 0;
+	if (lf_slurp(path, &text, &len, 16u << 20))
+		return -EIO;
+	for (size_t i = 0; i < len; i++)
+		*n += text[i] == '\n';
+	free(text);
+	return 0;
+}
+
+static int append_file(const char *from, FILE *to)
+{
+	char *text;
+	size_t len;
+
+	if (lf_slurp(from, &text, &len, 16u << 20))
+		return -EIO;
+	fwrite(text, 1, len, to);
+	free(text);
+	return ferror(to) ? -EIO : 0;
+}
+
+static int diff_stage(struct build *b, struct lf_strv *objs, char *manifest,
+		      size_t msize, struct lf_err *err)
+{
+	struct lf_symres *r = NULL;
+	FILE *mf = NULL;
+	size_t changed_units = 0;
+	int ret;
+
+	if (lf_path(manifest, msize, "%s/manifest", b->tmp))
+		return lf_err_set(err, -ENAMETOOLONG, "path too long");
+	ret = lf_symres_open(&r, b->t.vmlinux, b->t.symvers, err);
+	if (ret)
+		return ret;
+	mf = fopen(manifest, "we");
+	if (!mf) {
+		ret = lf_err_set(err, -errno, "%s: %s", manifest, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < b->nunits && !ret; i++) {
+		char before[PATH_MAX], after[PATH_MAX], po[PATH_MAX], pm[PATH_MAX];
+		struct lf_strv locals = { 0 };
+		struct lf_symres_unit unit;
+		struct resolve_ctx ctx = { .r = r, .unit = &unit };
+		struct lf_emit_resolver res = { .data = &ctx, .resolve = resolve_vmlinux };
+		struct lf_objdiff *d = NULL;
+		size_t lines;
+
+		lf_path(before, sizeof(before), "%s/before/%zu.o", b->tmp, i);
+		lf_path(after, sizeof(after), "%s/after/%zu.o", b->tmp, i);
+		lf_path(po, sizeof(po), "%s/patch%zu.o", b->tmp, i);
+		lf_path(pm, sizeof(pm), "%s/manifest%zu", b->tmp, i);
+
+		ret = lf_objdiff(before, after, &d, err);
+		if (!ret)
+			ret = lf_objdiff_verdict(d, err);
+		if (ret == -ENODATA) {
+			/* This unit's change compiles to nothing; others may not. */
+			char msg[PATH_MAX + 64];
+
+			snprintf(msg, sizeof(msg), "%s: no functional change", b->units[i]);
+			note(msg);
+			lf_objdiff_free(d);
+			ret = 0;
+			continue;
+		}
+		if (ret) {
+			lf_err_prefix(err, "%s: ", b->units[i]);
+			lf_objdiff_free(d);
+			break;
+		}
+		if (strcmp(b->owners[i], "vmlinux")) {
+			ret = lf_err_set(err, -ENOTSUP,
+					 "%s: changes to module %s are not supported yet (symbol resolution against the module is still to come)",
+					 b->units[i], b->owners[i]);
+			lf_objdiff_free(d);
+			break;
+		}
+		ret = before_locals(before, &locals, err);
+		if (!ret)
+			ret = lf_symres_unit(r, b->units[i], &locals, &unit, err);
+		lf_strv_free(&locals);
+		if (!ret)
+			ret = lf_emit(after, d, (unsigned int)i, b->owners[i], &res, po,
+				      pm, err);
+		lf_objdiff_free(d);
+		if (ret)
+			break;
+		if (lf_strv_push(objs, po) || append_file(pm, mf)) {
+			ret = lf_err_set(err, -EIO, "%s: cannot collect", pm);
+			break;
+		}
+		if (!count_lines(pm, &lines))
+			b->nfuncs += lines;
+		changed_units++;
+	}
+	if (!ret && !changed_units)
+		ret = lf_err_set(err, -ENODATA, "no functional change: the patch changes no function's code");
+out:
+	if (mf && fclose(mf) && !ret)
+		ret = lf_err_set(err, -EIO, "%s: write failed", manifest);
+	lf_symres_free(r);
+	return ret;
+}
+
+/* ---- link + output -------------------------------------------------------- */
+
+static int link_stage(struct build *b, const struct lf_strv *objs,
+		      const char *manifest, char *final, size_t fsize,
+		      struct lf_err *err)
+{
+	char work[PATH_MAX], linked[PATH_MAX];
+	struct lf_link_req r = {
+		.patch_objs = (const char *const *)objs->v, .npatch_objs = objs->n,
+		.manifest = manifest, .name = b->name,
+		.id = b->id_arg ? b->id_arg : b->name, .cves = b->cves,
+		.replace = !b->no_replace, .repo = b->repo, .workdir = work,
+		.out = linked, .jobs = b->jobs,
+	};
+	unsigned int converted = 0;
+	int ret;
+
+	if (lf_path(work, sizeof(work), "%s/mod", b->tmp) ||
+	    lf_path(linked, sizeof(linked), "%s/linked.ko", b->tmp) ||
+	    lf_path(final, fsize, "%s/%s.ko", b->tmp, b->name))
+		return lf_err_set(err, -ENAMETOOLONG, "path too long");
+	ret = lf_mkdir_p(work, 0700);
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", work, strerror(-ret));
+	ret = lf_link(&b->t, &r, err);
+	if (ret)
+		return ret;
+	ret = lf_klpconv(linked, final, &converted, err);
+	if (!ret) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "klpconv: %u klp relocations", converted);
+		note(msg);
+	}
+	return ret;
+}
+
+/* ---- the verb -------------------------------------------------------------- */
+
+static int run(struct build *b, struct lf_err *err)
+{
+	unsigned int flags = verbose ? LF_TARGET_VERBOSE : 0;
+	struct lf_strv objs = { 0 };
+	char manifest[PATH_MAX], final[PATH_MAX], abi[LF_ABI_MAX];
+	int64_t t0;
+	int ret;
+
+	ret = parse_units(b, err);
+	if (ret)
+		return ret;
+	if (b->abi_arg)
+		ret = lf_path(abi, sizeof(abi), "%s", b->abi_arg) ?
+			lf_err_set(err, -EINVAL, "invalid ABI '%s'", b->abi_arg) : 0;
+	else
+		ret = lf_target_default_abi(abi, sizeof(abi), err);
+	if (ret)
+		return ret;
+
+	t0 = lf_now_ns();
+	b->t.src_override = b->src_arg;
+	b->t.jobs = b->jobs;
+	b->t.cancel = &lf_interrupted;
+	b->t.note = note;
+	ret = lf_target_prepare(abi, &b->t, flags, err);
+	if (ret)
+		return ret;
+	b->target_open = true;
+	timing("prepare", t0);
+
+	t0 = lf_now_ns();
+	for (size_t i = 0; i < b->nunits; i++) {
+		ret = lf_unit_owner(&b->t, b->units[i], b->owners[i],
+				    sizeof(b->owners[i]), err);
+		if (ret)
+			return ret;
+		if (verbose)
+			fprintf(stderr, "livefix: build: %s -> %s\n", b->units[i],
+				b->owners[i]);
+	}
+	ret = compile_stage(b, "before", err);
+	if (!ret)
+		ret = patched_compile(b, err);
+	if (ret)
+		return ret;
+	timing("compile", t0);
+
+	t0 = lf_now_ns();
+	ret = diff_stage(b, &objs, manifest, sizeof(manifest), err);
+	if (ret)
+		goto out;
+	timing("diff", t0);
+
+	t0 = lf_now_ns();
+	ret = link_stage(b, &objs, manifest, final, sizeof(final), err);
+	if (ret)
+		goto out;
+	ret = lf_copy_file(final, b->out, false);
+	if (ret) {
+		ret = lf_err_set(err, ret, "%s: %s", b->out, strerror(-ret));
+		goto out;
+	}
+	timing("link", t0);
+out:
+	lf_strv_free(&objs);
+	return ret;
+}
+
+static void cleanup(struct build *b)
+{
+	if (b->ps.active) {
+		struct lf_err err;
+
+		lf_err_clear(&err);
+		if (lf_patchset_restore(&b->ps, &err))
+			lf_report(verb, "restoring the tree failed: %s (the next build retries)",
+				  err.msg);
+	}
+	if (b->target_open)
+		lf_target_close(&b->t);
+	if (b->tmp[0] && !b->keep_tmp)
+		lf_rm_rf(b->tmp);
+	lf_units_free(&b->u);
+	free(b->units);
+	free(b->owners);
+}
+
+static int make_tmp(struct build *b, struct lf_err *err)
+{
+	const char *base = getenv("TMPDIR");
+	int ret;
+
+	if (b->keep_tmp) {
+		ret = lf_mkdir_p(b->keep_tmp, 0700);
+		if (ret)
+			return lf_err_set(err, ret, "%s: %s", b->keep_tmp, strerror(-ret));
+		if (!realpath(b->keep_tmp, b->tmp))
+			return lf_err_set(err, -errno, "%s: %s", b->keep_tmp,
+					  strerror(errno));
+		return 0;
+	}
+	if (!base || !*base)
+		base = "/tmp";
+	if (lf_path(b->tmp, sizeof(b->tmp), "%s/livefix-build.XXXXXX", base))
+		return lf_err_set(err, -ENAMETOOLONG, "TMPDIR is too long");
+	if (!mkdtemp(b->tmp)) {		/* mode 0700 */
+		ret = -errno;
+		b->tmp[0] = '\0';
+		return lf_err_set(err, ret, "cannot create a directory in %s: %s",
+				  base, strerror(-ret));
+	}
+	return 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build b = { .jobs = 1 };
+	bool v = false;
+	const struct lf_opt opts[] = {
+		{ "target", &b.abi_arg, NULL },
+		{ "name", &b.name_arg, NULL },
+		{ "output", &b.out_arg, NULL },
+		{ "jobs", &b.jobs_arg, NULL },
+		{ "src", &b.src_arg, NULL },
+		{ "keep-tmp", &b.keep_tmp, NULL },
+		{ "id", &b.id_arg, NULL },
+		{ "cves", &b.cves_arg, NULL },
+		{ "no-replace", NULL, &b.no_replace },
+		{ "verbose", NULL, &v },
+	};
+	struct lf_strv owned = { 0 };
+	struct lf_err err;
+	char **args;
+	int npos, ret = LF_EXIT_FAIL;
+
+	args = expand_short(argc, argv, &owned);
+	if (!args) {
+		lf_report(verb, "out of memory");
+		return LF_EXIT_FAIL;
+	}
+	switch (lf_parse_opts(verb, argc, args, opts, sizeof(opts) / sizeof(opts[0]),
+			      &npos)) {
+	case LF_OPT_HELP:
+		lf_usage_verb(verb);
+		printf("options:\n"
+		       "  -t, --target ABI    kernel ABI (default: LIVEFIX_ABI, else linux-source-6.12's)\n"
+		       "  -n, --name NAME     module name (default: lf_ + the first patch's name)\n"
+		       "  -o, --output FILE   output NAME.ko (default: ./NAME.ko)\n"
+		       "  -j, --jobs N        parallel compile jobs\n"
+		       "  --src DIR           build from this kernel tree instead of the cached source\n"
+		       "  --keep-tmp DIR      keep intermediate files (objects, manifest) in DIR\n"
+		       "  --id ID             fix id (default: NAME)\n"
+		       "  --cves LIST         space-separated CVE ids (default: those the patches mention)\n"
+		       "  --no-replace        do not replace earlier fixes atomically\n"
+		       "  -v, --verbose       show each stage and its time\n");
+		ret = LF_EXIT_OK;
+		goto out_args;
+	case LF_OPT_ERROR:
+		ret = LF_EXIT_USAGE;
+		goto out_args;
+	case LF_OPT_OK:
+		break;
+	}
+	verbose = v;
+	if (npos < 1) {
+		lf_report(verb, "missing FIX.patch argument; see 'livefix help build'");
+		ret = LF_EXIT_USAGE;
+		goto out_args;
+	}
+	b.patches = args + 1;
+	b.npatches = npos;
+	if (b.jobs_arg) {
+		char *end;
+		long j = strtol(b.jobs_arg, &end, 10);
+
+		if (end == b.jobs_arg || *end || j < 1 || j > 256) {
+			lf_report(verb, "invalid --jobs '%s' (want 1..256)", b.jobs_arg);
+			ret = LF_EXIT_USAGE;
+			goto out_args;
+		}
+		b.jobs = (unsigned int)j;
+	}
+	/*
+	 * livefix load knows a fix by its file name, so the module name and
+	 * the output's basename must agree: -o names the module unless -n
+	 * does, and then they must match.
+	 */
+	if (b.out_arg) {
+		size_t ol = strlen(b.out_arg);
+		char outname[LF_MODNAME_MAX];
+
+		if (ol < 4 || strcmp(b.out_arg + ol - 3, ".ko") ||
+		    lf_modname(b.out_arg, outname, sizeof(outname)) || !name_ok(outname)) {
+			lf_report(verb, "invalid --output '%s' (want NAME.ko, NAME of a-z, 0-9, _)",
+				  b.out_arg);
+			ret = LF_EXIT_USAGE;
+			goto out_args;
+		}
+		if (b.name_arg && strcmp(b.name_arg, outname)) {
+			lf_report(verb, "--output %s does not match --name %s (livefix load knows a fix by its file name)",
+				  b.out_arg, b.name_arg);
+			ret = LF_EXIT_USAGE;
+			goto out_args;
+		}
+		snprintf(b.name, sizeof(b.name), "%s", outname);
+	}
+	if (b.name_arg) {
+		if (!name_ok(b.name_arg)) {
+			lf_report(verb, "invalid --name '%s' (a-z, 0-9, _; at most %d)",
+				  b.name_arg, LF_MODNAME_MAX - 1);
+			ret = LF_EXIT_USAGE;
+			goto out_args;
+		}
+		snprintf(b.name, sizeof(b.name), "%s", b.name_arg);
+	} else if (!b.out_arg && default_name(b.patches[0], b.name, sizeof(b.name))) {
+		lf_report(verb, "%s: cannot derive a module name; use --name", b.patches[0]);
+		ret = LF_EXIT_USAGE;
+		goto out_args;
+	}
+	if (lf_path(b.out, sizeof(b.out), "%s", b.out_arg ? b.out_arg : "") ||
+	    (!b.out_arg && lf_path(b.out, sizeof(b.out), "./%s.ko", b.name))) {
+		lf_report(verb, "output path too long");
+		ret = LF_EXIT_USAGE;
+		goto out_args;
+	}
+	for (int i = 0; i < b.npatches; i++) {
+		if (access(b.patches[i], R_OK)) {
+			lf_report(verb, "%s: %s", b.patches[i], strerror(errno));
+			goto out_args;
+		}
+	}
+	if (b.cves_arg)
+		snprintf(b.cves, sizeof(b.cves), "%s", b.cves_arg);
+	else
+		scan_cves(&b);
+	if (find_repo(b.repo, sizeof(b.repo))) {
+		lf_report(verb, "cannot find the livefix tree (kmod/patch/patch.mk) from this binary; set LIVEFIX_ROOT");
+		goto out_args;
+	}
+
+	lf_err_clear(&err);
+	/* Ctrl-C must not leave the cache tree patched: it cancels, we restore. */
+	lf_catch_interrupts();
+	b.t_start = lf_now_ns();
+	if (make_tmp(&b, &err)) {
+		fail(&err);
+		goto out;
+	}
+	if (verbose && b.keep_tmp)
+		fprintf(stderr, "livefix: build: keeping intermediate files in %s\n", b.tmp);
+	if (run(&b, &err)) {
+		if (lf_interrupted && err.code != -EINTR)
+			lf_err_set(&err, -EINTR, "interrupted");
+		fail(&err);
+		goto out;
+	}
+	timing("total", b.t_start);
+	printf("livefix: built %s: %zu function%s in %zu unit%s\n", b.out, b.nfuncs,
+	       b.nfuncs == 1 ? "" : "s", b.nunits, b.nunits == 1 ? "" : "s");
+	ret = LF_EXIT_OK;
+out:
+	cleanup(&b);
+out_args:
+	free(args);
+	lf_strv_free(&owned);
+	return ret;
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* link.c without kbuild: the manifest, the generated desc.c, modpost's verdict. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/build/link.h"
+#include "../lib/err.h"
+#include "tap.h"
+#include "testfs.h"
+
+static struct tfs fs;
+
+static int parse(const char *text, struct lf_manifest *m, struct lf_err *e)
+{
+	lf_err_clear(e);
+	return lf_manifest_parse("manifest", text, m, e);
+}
+
+static void bad(const char *text, const char *msg, const char *what)
+{
+	struct lf_manifest m;
+	struct lf_err e;
+
+	tap_ok(parse(text, &m, &e) < 0, "%s: refused", what);
+	tap_is_str(e.msg, msg, "%s: message", what);
+	tap_ok(!m.e && !m.n, "%s: nothing left allocated", what);
+}
+
+static void test_manifest(void)
+{
+	struct lf_manifest m;
+	struct lf_err e;
+
+	tap_is_int(parse("# comment\n\n"
+			 "vmlinux version_proc_show 0 __livefix_new.0.version_proc_show\n"
+			 "tcp_diag tcp_diag_get_info 2 __livefix_new.1.tcp_diag_get_info\n"
+			 "vmlinux foo.isra.0 0 __livefix_new.0.foo.isra.0\n",
+			 &m, &e), 0, "manifest parses");
+	tap_is_int((long long)m.n, 3, "three entries");
+	if (m.n == 3) {
+		tap_is_str(m.e[1].obj, "tcp_diag", "object");
+		tap_is_str(m.e[1].old, "tcp_diag_get_info", "old name");
+		tap_is_int((long long)m.e[1].sympos, 2, "sympos");
+		tap_is_str(m.e[1].new_sym, "__livefix_new.1.tcp_diag_get_info", "new symbol");
+	}
+	lf_manifest_free(&m);
+
+	bad("", "manifest: replaces no function", "empty manifest");
+	bad("vmlinux a 0\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	    "short line");
+	bad("vmlinux a x b\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	    "bad sympos");
+	bad("vmlinux a -1 b\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	    "negative sympos");
+	bad("vmlinux a 0 b c\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	    "extra field");
+	bad("Bad-Mod a 0 b\n", "manifest:1: bad object name 'Bad-Mod'", "bad object");
+	bad("vmlinux a\"); 0 b\n", "manifest:1: bad function name 'a\");'",
+	    "quote in a name");
+	bad("vmlinux a 0 b\nvmlinux a 0 c\n", "manifest:2: vmlinux a replaced twice",
+	    "duplicate function");
+	bad("vmlinux a 0 b\nvmlinux c 0 b\n", "manifest:2: b used twice",
+	    "duplicate new symbol");
+}
+
+static void test_desc(void)
+{
+	struct lf_manifest m;
+	struct lf_err e;
+	struct lf_link_req r = {
+		.name = "lf_test", .id = "test-1", .cves = "CVE-2024-1 CVE-2024-2",
+		.replace = true,
+	};
+	const char *d;
+
+	parse("tcp_diag tcp_diag_get_info 0 __livefix_new.1.tcp_diag_get_info\n"
+	      "vmlinux version_proc_show 0 __livefix_new.0.version_proc_show\n"
+	      "vmlinux dup 3 __livefix_new.0.dup\n", &m, &e);
+	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
+		   "desc.c written");
+	d = tfs_read(&fs, "desc.c");
+	tap_has_str(d, "#define LIVEFIX_ID \"test-1\"\n#define LIVEFIX_CVES \"CVE-2024-1 CVE-2024-2\"\n#include \"livefix-patch.h\"",
+		    "metadata defined before the header");
+	tap_has_str(d, "extern char lf_new_0[] __asm__(\"__livefix_new.1.tcp_diag_get_info\");",
+		    "asm label binds a dotted symbol");
+	tap_has_str(d, "funcs_0[] = {\n\t{ .old_name = \"version_proc_show\", .new_func = lf_new_1, .sympos = 0 },\n\t{ .old_name = \"dup\", .new_func = lf_new_2, .sympos = 3 },\n\t{ }\n};",
+		    "vmlinux's table first, with sympos");
+	tap_has_str(d, "funcs_1[] = {\n\t{ .old_name = \"tcp_diag_get_info\", .new_func = lf_new_0, .sympos = 0 },\n\t{ }\n};",
+		    "module's table");
+	tap_has_str(d, "{ .name = NULL, .funcs = funcs_0 },\n\t{ .name = \"tcp_diag\", .funcs = funcs_1 },\n\t{ }",
+		    "objects: vmlinux as NULL, then the module");
+	tap_has_str(d, "LIVEFIX_FIX(objects);", "atomic replace through the macro");
+
+	r.replace = false;
+	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
+		   "desc.c without replace");
+	d = tfs_read(&fs, "desc.c");
+	tap_has_str(d, ".replace = false,", "replace flag spelled out");
+	tap_ok(!strstr(d, "LIVEFIX_FIX("), "not through the macro");
+	tap_has_str(d, "MODULE_INFO(livefix_id, LIVEFIX_ID);", "modinfo kept");
+
+	r.id = "bad\"id";
+	tap_ok(lf_link_write_desc(tfs_path(&fs, "desc2.c"), &r, &m, &e) < 0,
+	       "unsafe id refused");
+	tap_has_str(e.msg, "fix id 'bad\"id'", "message names it");
+	r.id = "ok";
+	r.cves = "CVE\\n";
+	tap_ok(lf_link_write_desc(tfs_path(&fs, "desc2.c"), &r, &m, &e) < 0,
+	       "unsafe CVE list refused");
+	lf_manifest_free(&m);
+}
+
+static void test_modpost(void)
+{
+	struct lf_err e;
+
+	tfs_write(&fs, "ok.log",
+		  "  MODPOST /tmp/x/Module.symvers\n"
+		  "WARNING: modpost: \".klp.sym.vmlinux.linux_proc_banner,0\" [/tmp/x/lf_x.ko] undefined!\n");
+	lf_err_clear(&e);
+	tap_is_int(lf_link_check_modpost(tfs_path(&fs, "ok.log"), &e), 0,
+		   "klp references may stay undefined");
+	tfs_write(&fs, "bad.log",
+		  "WARNING: modpost: \".klp.sym.vmlinux.a,0\" [/tmp/x/lf_x.ko] undefined!\n"
+		  "WARNING: modpost: \"secret_fn\" [/tmp/x/lf_x.ko] undefined!\n");
+	tap_ok(lf_link_check_modpost(tfs_path(&fs, "bad.log"), &e) < 0,
+	       "any other undefined symbol fails");
+	tap_is_str(e.msg,
+		   "link: secret_fn is undefined (neither exported by the kernel nor by livefix.ko)",
+		   "message names the symbol");
+}
+
+int main(void)
+{
+	tap_start();
+	tfs_init(&fs);
+	test_manifest();
+	test_desc();
+	test_modpost();
+	tfs_cleanup(&fs);
+	return tap_end();
+}
