@@ -56,6 +56,10 @@
 #ifndef LIVEFIX_CVES
 #define LIVEFIX_CVES ""
 #endif
+/* Atomic replace of earlier fixes, unless the fix says otherwise. */
+#ifndef LIVEFIX_REPLACE
+#define LIVEFIX_REPLACE true
+#endif
 /* Only tests claim another target; a real fix is for its headers' kernel. */
 #ifndef LIVEFIX_TARGET
 #define LIVEFIX_TARGET UTS_RELEASE
@@ -71,7 +75,7 @@
 		.id = LIVEFIX_ID,					\
 		.target = LIVEFIX_TARGET,				\
 		.cves = LIVEFIX_CVES,					\
-		.replace = true,					\
+		.replace = LIVEFIX_REPLACE,				\
 		.objs = (fix_objs),					\
 	}
 

@@ -24,6 +24,7 @@
 #include "../lib/build/compile.h"
 #include "../lib/build/elfobj.h"
 #include "../lib/build/emit.h"
+#include "../lib/build/fingerprint.h"
 #include "../lib/build/klpconv.h"
 #include "../lib/build/link.h"
 #include "../lib/build/objdiff.h"
@@ -377,7 +378,13 @@ static int patched_compile(struct build *b, struct lf_err *err)
 struct resolve_ctx {
 	const struct lf_symres *r;
 	const struct lf_symres_unit *unit;
+	const struct lf_strv *provided;	/* new globals of this fix, sorted */
 };
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int resolve_vmlinux(void *data, const char *name, bool is_local,
 			   bool *exported, unsigned long *sympos,
@@ -385,8 +392,37 @@ static int resolve_vmlinux(void *data, const char *name, bool is_local,
 {
 	const struct resolve_ctx *c = data;
 
+	/* A new global of another unit: the module link resolves it. */
+	if (!is_local && bsearch(&name, c->provided->v, c->provided->n,
+				 sizeof(char *), cmp_str)) {
+		*exported = true;
+		*sympos = 0;
+		return 0;
+	}
 	return lf_symres_resolve(c->r, c->unit, name, is_local, exported, sympos,
 				 err);
+}
+
+/* The functions and variables a unit adds with global names. */
+static int new_globals(const char *after_o, const struct lf_objdiff *d,
+		       struct lf_strv *out, struct lf_err *err)
+{
+	struct lf_elfobj *o;
+	int ret;
+
+	ret = lf_elfobj_open(after_o, &o, err);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < d->nfuncs && !ret; i++)
+		if (d->funcs[i].status == LF_NEW &&
+		    o->syms[d->funcs[i].sym].bind != STB_LOCAL)
+			ret = lf_strv_push(out, d->funcs[i].name);
+	for (size_t i = 0; i < d->nobjs && !ret; i++)
+		if (d->objs[i].status == LF_NEW &&
+		    o->syms[d->objs[i].sym].bind != STB_LOCAL)
+			ret = lf_strv_push(out, d->objs[i].name);
+	lf_elfobj_close(o);
+	return ret ? lf_err_set(err, -ENOMEM, "out of memory") : 0;
 }
 
 /* The unit's local functions and variables: they pick its FILE group. */
@@ -410,112 +446,142 @@ static int before_locals(const char *before_o, struct lf_strv *locals,
 	return ret ? lf_err_set(err, -ENOMEM, "out of memory") : 0;
 }
 
-static int count_lines(const char *path, size_t *n)
+static void unit_files(const struct build *b, size_t i, char *before,
+		       char *after, char *po, char *pm)
 {
-	char *text;
-	size_t len;
-
-	*n = 0;
-	if (lf_slurp(path, &text, &len, 16u << 20))
-		return -EIO;
-	for (size_t i = 0; i < len; i++)
-		*n += text[i] == '\n';
-	free(text);
-	return 0;
+	lf_path(before, PATH_MAX, "%s/before/%zu.o", b->tmp, i);
+	lf_path(after, PATH_MAX, "%s/after/%zu.o", b->tmp, i);
+	lf_path(po, PATH_MAX, "%s/patch%zu.o", b->tmp, i);
+	lf_path(pm, PATH_MAX, "%s/manifest%zu", b->tmp, i);
 }
 
-static int append_file(const char *from, FILE *to)
+/*
+ * Pass one: diff every unit, so that the new globals of all units are
+ * known before any unit's references are resolved. diffs[i] stays NULL
+ * for a unit whose change compiles to nothing.
+ */
+static int diff_units(struct build *b, struct lf_objdiff **diffs,
+		      struct lf_strv *provided, struct lf_err *err)
 {
-	char *text;
-	size_t len;
+	int ret = 0;
 
-	if (lf_slurp(from, &text, &len, 16u << 20))
-		return -EIO;
-	fwrite(text, 1, len, to);
-	free(text);
-	return ferror(to) ? -EIO : 0;
+	for (size_t i = 0; i < b->nunits && !ret; i++) {
+		char before[PATH_MAX], after[PATH_MAX], po[PATH_MAX], pm[PATH_MAX];
+		struct lf_objdiff *d = NULL;
+
+		unit_files(b, i, before, after, po, pm);
+		ret = lf_objdiff(before, after, &d, err);
+		if (!ret)
+			ret = lf_objdiff_verdict(d, err);
+		if (ret == -ENODATA) {
+			/*
+			 * Nothing replaced here, but new global functions may
+			 * be what another unit's change calls: carry them.
+			 */
+			size_t before_n = provided->n;
+			char msg[PATH_MAX + 64];
+
+			ret = new_globals(after, d, provided, err);
+			if (!ret && provided->n > before_n) {
+				diffs[i] = d;
+				continue;
+			}
+			snprintf(msg, sizeof(msg), "%s: no functional change", b->units[i]);
+			note(msg);
+			lf_objdiff_free(d);
+			if (ret)
+				break;
+			continue;
+		}
+		if (!ret && strcmp(b->owners[i], "vmlinux"))
+			ret = lf_err_set(err, -ENOTSUP,
+					 "changes to module %s are not supported yet (symbol resolution against the module is still to come)",
+					 b->owners[i]);
+		if (!ret)
+			ret = new_globals(after, d, provided, err);
+		if (ret) {
+			lf_err_prefix(err, "%s: ", b->units[i]);
+			lf_objdiff_free(d);
+			break;
+		}
+		diffs[i] = d;
+	}
+	lf_strv_sort(provided);
+	return ret;
+}
+
+/* Pass two: emit one unit's patch.o and fingerprint what it replaces. */
+static int emit_unit(struct build *b, size_t i, const struct lf_objdiff *d,
+		     const struct lf_symres *r, const struct lf_strv *provided,
+		     FILE *mf, struct lf_strv *objs, struct lf_err *err)
+{
+	char before[PATH_MAX], after[PATH_MAX], po[PATH_MAX], pm[PATH_MAX];
+	struct lf_strv locals = { 0 };
+	struct lf_symres_unit unit;
+	struct resolve_ctx ctx = { .r = r, .unit = &unit, .provided = provided };
+	struct lf_emit_resolver res = { .data = &ctx, .resolve = resolve_vmlinux };
+	size_t nfuncs;
+	int ret;
+
+	unit_files(b, i, before, after, po, pm);
+	ret = before_locals(before, &locals, err);
+	if (!ret)
+		ret = lf_symres_unit(r, b->units[i], &locals, &unit, err);
+	lf_strv_free(&locals);
+	if (!ret)
+		ret = lf_emit(after, d, (unsigned int)i, b->owners[i], &res, po, pm,
+			      err);
+	if (!ret)
+		ret = lf_fingerprint_unit(before, pm, r, &unit, mf, &nfuncs, err);
+	if (ret) {
+		lf_err_prefix(err, "%s: ", b->units[i]);
+		return ret;
+	}
+	b->nfuncs += nfuncs;
+	return lf_strv_push(objs, po) ? lf_err_set(err, -ENOMEM, "out of memory") : 0;
 }
 
 static int diff_stage(struct build *b, struct lf_strv *objs, char *manifest,
 		      size_t msize, struct lf_err *err)
 {
+	struct lf_objdiff **diffs = calloc(b->nunits + 1, sizeof(*diffs));
+	struct lf_strv provided = { 0 };
 	struct lf_symres *r = NULL;
-	FILE *mf = NULL;
 	size_t changed_units = 0;
+	FILE *mf = NULL;
 	int ret;
 
-	if (lf_path(manifest, msize, "%s/manifest", b->tmp))
-		return lf_err_set(err, -ENAMETOOLONG, "path too long");
-	ret = lf_symres_open(&r, b->t.vmlinux, b->t.symvers, err);
+	if (!diffs)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	if (lf_path(manifest, msize, "%s/manifest", b->tmp)) {
+		ret = lf_err_set(err, -ENAMETOOLONG, "path too long");
+		goto out;
+	}
+	ret = diff_units(b, diffs, &provided, err);
+	if (!ret)
+		ret = lf_symres_open(&r, b->t.vmlinux, b->t.symvers, err);
 	if (ret)
-		return ret;
+		goto out;
 	mf = fopen(manifest, "we");
 	if (!mf) {
 		ret = lf_err_set(err, -errno, "%s: %s", manifest, strerror(errno));
 		goto out;
 	}
 	for (size_t i = 0; i < b->nunits && !ret; i++) {
-		char before[PATH_MAX], after[PATH_MAX], po[PATH_MAX], pm[PATH_MAX];
-		struct lf_strv locals = { 0 };
-		struct lf_symres_unit unit;
-		struct resolve_ctx ctx = { .r = r, .unit = &unit };
-		struct lf_emit_resolver res = { .data = &ctx, .resolve = resolve_vmlinux };
-		struct lf_objdiff *d = NULL;
-		size_t lines;
-
-		lf_path(before, sizeof(before), "%s/before/%zu.o", b->tmp, i);
-		lf_path(after, sizeof(after), "%s/after/%zu.o", b->tmp, i);
-		lf_path(po, sizeof(po), "%s/patch%zu.o", b->tmp, i);
-		lf_path(pm, sizeof(pm), "%s/manifest%zu", b->tmp, i);
-
-		ret = lf_objdiff(before, after, &d, err);
-		if (!ret)
-			ret = lf_objdiff_verdict(d, err);
-		if (ret == -ENODATA) {
-			/* This unit's change compiles to nothing; others may not. */
-			char msg[PATH_MAX + 64];
-
-			snprintf(msg, sizeof(msg), "%s: no functional change", b->units[i]);
-			note(msg);
-			lf_objdiff_free(d);
-			ret = 0;
+		if (!diffs[i])
 			continue;
-		}
-		if (ret) {
-			lf_err_prefix(err, "%s: ", b->units[i]);
-			lf_objdiff_free(d);
-			break;
-		}
-		if (strcmp(b->owners[i], "vmlinux")) {
-			ret = lf_err_set(err, -ENOTSUP,
-					 "%s: changes to module %s are not supported yet (symbol resolution against the module is still to come)",
-					 b->units[i], b->owners[i]);
-			lf_objdiff_free(d);
-			break;
-		}
-		ret = before_locals(before, &locals, err);
-		if (!ret)
-			ret = lf_symres_unit(r, b->units[i], &locals, &unit, err);
-		lf_strv_free(&locals);
-		if (!ret)
-			ret = lf_emit(after, d, (unsigned int)i, b->owners[i], &res, po,
-				      pm, err);
-		lf_objdiff_free(d);
-		if (ret)
-			break;
-		if (lf_strv_push(objs, po) || append_file(pm, mf)) {
-			ret = lf_err_set(err, -EIO, "%s: cannot collect", pm);
-			break;
-		}
-		if (!count_lines(pm, &lines))
-			b->nfuncs += lines;
+		ret = emit_unit(b, i, diffs[i], r, &provided, mf, objs, err);
 		changed_units++;
 	}
-	if (!ret && !changed_units)
+	if (!ret && (!changed_units || !b->nfuncs))
 		ret = lf_err_set(err, -ENODATA, "no functional change: the patch changes no function's code");
 out:
 	if (mf && fclose(mf) && !ret)
 		ret = lf_err_set(err, -EIO, "%s: write failed", manifest);
+	for (size_t i = 0; i < b->nunits; i++)
+		lf_objdiff_free(diffs[i]);
+	free(diffs);
+	lf_strv_free(&provided);
 	lf_symres_free(r);
 	return ret;
 }

@@ -14,11 +14,31 @@
 #include <linux/module.h>
 #include <livefix/meta.h>
 
+/* A byte range of a function the pre-image does not cover. */
+struct livefix_mask {
+	u32 off;
+	u32 len;
+};
+
+/*
+ * The fingerprint of the code a function replaces, as the distro shipped
+ * it: SHA-256 of its @size bytes with the @masks (relocation, ftrace and
+ * jump-label sites) zeroed.
+ */
+struct livefix_preimage {
+	u32 size;
+	u32 nmasks;
+	const struct livefix_mask *masks;
+	u8 sha256[32];
+};
+
 struct livefix_func_desc {
 	const char *old_name;
 	void *new_func;
 	/* Which same-named symbol in the object, as klp counts; 0 = unique. */
 	unsigned long sympos;
+	/* NULL for hand-written fixes, which have no build to compare to. */
+	const struct livefix_preimage *preimage;
 };
 
 struct livefix_object_desc {

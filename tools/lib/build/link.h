@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "../err.h"
+#include "preimage.h"
 #include "target.h"
 
 /*
@@ -15,8 +16,11 @@
  * skeleton (kmod/patch/patch.mk).
  *
  * The manifest has one line per replaced function (doc/build.md):
- *   <obj> <old name> <sympos> <new symbol>
+ *   <obj> <old name> <sympos> <new symbol> [pre=<sha256>:<size>:<masks>]
  * e.g. "vmlinux version_proc_show 0 __livefix_new.0.version_proc_show".
+ * The optional pre-image is the fingerprint of the shipped function:
+ * SHA-256 (hex) of its <size> bytes with the <masks> zeroed, masks being
+ * "<off>+<len>" separated by commas (possibly none).
  * Blank lines and lines starting with '#' are ignored.
  */
 struct lf_link_req {
@@ -39,6 +43,8 @@ struct lf_manifest_ent {
 	char old[256];
 	unsigned long sympos;
 	char new_sym[320];
+	/* The pre-image, or preimage.size == 0 when the line has none. */
+	struct lf_preimage preimage;
 };
 
 struct lf_manifest {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "preimage.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -123,4 +124,74 @@ void lf_preimage_hex(const struct lf_preimage *p, char buf[72])
 	memcpy(buf, "sha256:", 7);
 	for (i = 0; i < sizeof(p->sha256); i++)
 		sprintf(buf + 7 + 2 * i, "%02x", p->sha256[i]);
+}
+
+char *lf_preimage_format(const struct lf_preimage *p)
+{
+	size_t cap = 96 + p->nmasks * 24, len;
+	char *s = malloc(cap);
+	char hex[72];
+
+	if (!s)
+		return NULL;
+	lf_preimage_hex(p, hex);
+	len = (size_t)snprintf(s, cap, "pre=%s:%llu:", hex + 7,
+			       (unsigned long long)p->size);
+	for (size_t i = 0; i < p->nmasks; i++)
+		len += (size_t)snprintf(s + len, cap - len, "%s%u+%u", i ? "," : "",
+					p->masks[i].off, p->masks[i].len);
+	return s;
+}
+
+int lf_preimage_parse(const char *s, struct lf_preimage *p)
+{
+	const char *q;
+	char *end;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	if (strncmp(s, "pre=", 4))
+		return -EINVAL;
+	s += 4;
+	for (i = 0; i < sizeof(p->sha256); i++) {
+		unsigned int b;
+
+		if (sscanf(s + 2 * i, "%2x", &b) != 1 || !isxdigit((unsigned char)s[2 * i]) ||
+		    !isxdigit((unsigned char)s[2 * i + 1]))
+			return -EINVAL;
+		p->sha256[i] = (unsigned char)b;
+	}
+	q = s + 2 * sizeof(p->sha256);
+	if (*q++ != ':')
+		return -EINVAL;
+	errno = 0;
+	p->size = strtoull(q, &end, 10);
+	if (errno || end == q || *end != ':' || !p->size)
+		return -EINVAL;
+	q = end + 1;
+	while (*q) {
+		struct lf_mask m, *v;
+		unsigned long off, len;
+
+		off = strtoul(q, &end, 10);
+		if (end == q || *end != '+')
+			goto bad;
+		q = end + 1;
+		len = strtoul(q, &end, 10);
+		if (end == q || (*end && *end != ',') || !len || off + len > p->size)
+			goto bad;
+		q = *end ? end + 1 : end;
+		m.off = (uint32_t)off;
+		m.len = (uint32_t)len;
+		v = realloc(p->masks, (p->nmasks + 1) * sizeof(*v));
+		if (!v)
+			goto bad;
+		p->masks = v;
+		p->masks[p->nmasks++] = m;
+	}
+	return 0;
+bad:
+	lf_preimage_free(p);
+	p->size = 0;
+	return -EINVAL;
 }

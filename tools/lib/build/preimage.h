@@ -43,4 +43,11 @@ void lf_preimage_free(struct lf_preimage *p);
 /* "sha256:<64 hex>", the form fixes carry in their metadata. */
 void lf_preimage_hex(const struct lf_preimage *p, char buf[72]);
 
+/*
+ * The manifest form: "pre=<64 hex>:<size>:<off>+<len>,..." (no masks:
+ * nothing after the second colon). format writes into a malloc'd string.
+ */
+char *lf_preimage_format(const struct lf_preimage *p);
+int lf_preimage_parse(const char *s, struct lf_preimage *p);
+
 #endif
