@@ -47,13 +47,18 @@ static void test_manifest(void)
 	lf_manifest_free(&m);
 
 	bad("", "manifest: replaces no function", "empty manifest");
-	bad("vmlinux a 0\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	bad("vmlinux a 0\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol> [pre=...]'",
 	    "short line");
-	bad("vmlinux a x b\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	bad("vmlinux a x b\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol> [pre=...]'",
 	    "bad sympos");
-	bad("vmlinux a -1 b\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	bad("vmlinux a -1 b\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol> [pre=...]'",
 	    "negative sympos");
-	bad("vmlinux a 0 b c\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol>'",
+	bad("vmlinux a 0 b c\n", "manifest:1: bad pre-image 'c'", "bad pre-image field");
+	bad("vmlinux a 0 b pre=00:1:\n", "manifest:1: bad pre-image 'pre=00:1:'", "short fingerprint");
+	bad("vmlinux a 0 b pre=" "0000000000000000000000000000000000000000000000000000000000000000"
+	    ":4:2+3\n", "manifest:1: bad pre-image 'pre=" "0000000000000000000000000000000000000000000000000000000000000000" ":4:2+3'", "mask past the end");
+	bad("vmlinux a 0 b pre=" "0000000000000000000000000000000000000000000000000000000000000000"
+	    ":4: x\n", "manifest:1: want '<obj> <old name> <sympos> <new symbol> [pre=...]'",
 	    "extra field");
 	bad("Bad-Mod a 0 b\n", "manifest:1: bad object name 'Bad-Mod'", "bad object");
 	bad("vmlinux a\"); 0 b\n", "manifest:1: bad function name 'a\");'",
@@ -80,7 +85,7 @@ static void test_desc(void)
 	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
 		   "desc.c written");
 	d = tfs_read(&fs, "desc.c");
-	tap_has_str(d, "#define LIVEFIX_ID \"test-1\"\n#define LIVEFIX_CVES \"CVE-2024-1 CVE-2024-2\"\n#include \"livefix-patch.h\"",
+	tap_has_str(d, "#define LIVEFIX_ID \"test-1\"\n#define LIVEFIX_CVES \"CVE-2024-1 CVE-2024-2\"\n#define LIVEFIX_REPLACE true\n#include \"livefix-patch.h\"",
 		    "metadata defined before the header");
 	tap_has_str(d, "extern char lf_new_0[] __asm__(\"__livefix_new.1.tcp_diag_get_info\");",
 		    "asm label binds a dotted symbol");
@@ -92,13 +97,29 @@ static void test_desc(void)
 		    "objects: vmlinux as NULL, then the module");
 	tap_has_str(d, "LIVEFIX_FIX(objects);", "atomic replace through the macro");
 
+	lf_manifest_free(&m);
+	tap_is_int(lf_manifest_parse("manifest",
+		   "vmlinux version_proc_show 0 __livefix_new.0.version_proc_show pre="
+		   "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff:61:0+5,9+4\n",
+		   &m, &e), 0, "a line with a pre-image parses");
+	tap_ok(m.n == 1 && m.e[0].preimage.size == 61 && m.e[0].preimage.nmasks == 2 &&
+	       m.e[0].preimage.masks[1].off == 9 && m.e[0].preimage.sha256[1] == 0x11,
+	       "... into size, masks and digest");
+	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
+		   "desc.c with a pre-image written");
+	d = tfs_read(&fs, "desc.c");
+	tap_has_str(d, "pre_masks_0[] = { { 0, 5 }, { 9, 4 } };", "masks become data");
+	tap_has_str(d, ".size = 61, .nmasks = 2", "size and mask count");
+	tap_has_str(d, ".preimage = &pre_0", "the function points at its pre-image");
+	tap_has_str(d, "MODULE_INFO(livefix_preimage, \"vmlinux:version_proc_show,0:sha256:0011",
+		    "and modinfo carries the fingerprint");
+
 	r.replace = false;
 	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
 		   "desc.c without replace");
 	d = tfs_read(&fs, "desc.c");
-	tap_has_str(d, ".replace = false,", "replace flag spelled out");
-	tap_ok(!strstr(d, "LIVEFIX_FIX("), "not through the macro");
-	tap_has_str(d, "MODULE_INFO(livefix_id, LIVEFIX_ID);", "modinfo kept");
+	tap_has_str(d, "#define LIVEFIX_REPLACE false\n", "replace turned off before the header");
+	tap_has_str(d, "LIVEFIX_FIX(objects);", "still declared through the macro");
 
 	r.id = "bad\"id";
 	tap_ok(lf_link_write_desc(tfs_path(&fs, "desc2.c"), &r, &m, &e) < 0,
