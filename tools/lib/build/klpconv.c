@@ -27,7 +27,10 @@ struct klp_group {
 };
 
 struct conv {
-	Elf *elf;
+	Elf *elf;		/* the input, read into memory and edited there */
+	Elf *out;		/* a fresh output: libelf 0.188 overruns its
+				 * section header buffer when sections are
+				 * added to a file opened ELF_C_RDWR */
 	size_t symtab;		/* section index */
 	size_t strtab;
 	size_t shstrndx;
@@ -210,9 +213,44 @@ static int split_rela(struct conv *c, Elf_Scn *scn, const GElf_Shdr *sh,
 	return 0;
 }
 
+/* The output gets every input section, in order, so indices hold. */
+static int copy_sections(struct conv *c, struct lf_err *err)
+{
+	GElf_Ehdr eh;
+	Elf_Scn *scn = NULL;
+
+	if (!gelf_getehdr(c->elf, &eh) || !gelf_newehdr(c->out, ELFCLASS64))
+		return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
+	eh.e_shoff = 0;
+	if (!gelf_update_ehdr(c->out, &eh))
+		return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
+	while ((scn = elf_nextscn(c->elf, scn))) {
+		Elf_Scn *o = elf_newscn(c->out);
+		Elf_Data *d = NULL, *od;
+		GElf_Shdr sh;
+
+		if (!o || !gelf_getshdr(scn, &sh))
+			return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
+		while ((d = elf_getdata(scn, d))) {
+			od = elf_newdata(o);
+			if (!od)
+				return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
+			od->d_buf = d->d_buf;
+			od->d_type = d->d_type;
+			od->d_size = d->d_size;
+			od->d_align = d->d_align;
+			od->d_version = d->d_version;
+		}
+		sh.sh_offset = 0;
+		if (!gelf_update_shdr(o, &sh))
+			return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
+	}
+	return 0;
+}
+
 static int add_names_and_sections(struct conv *c, struct lf_err *err)
 {
-	Elf_Scn *strscn = elf_getscn(c->elf, c->shstrndx);
+	Elf_Scn *strscn = elf_getscn(c->out, c->shstrndx);
 	Elf_Data *strdata = elf_getdata(strscn, NULL);
 	size_t extra = 0, i, off;
 	char *buf;
@@ -248,7 +286,7 @@ static int add_names_and_sections(struct conv *c, struct lf_err *err)
 		off += (size_t)sprintf(buf + off, "%s%s.%s", LF_KLP_RELA_PREFIX,
 				       g->objname, tname ? tname : "") + 1;
 
-		scn = elf_newscn(c->elf);
+		scn = elf_newscn(c->out);
 		d = scn ? elf_newdata(scn) : NULL;
 		if (!d)
 			return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
@@ -270,7 +308,6 @@ static int add_names_and_sections(struct conv *c, struct lf_err *err)
 	}
 	strdata->d_buf = buf;
 	strdata->d_size = off;
-	elf_flagdata(strdata, ELF_C_SET, ELF_F_DIRTY);
 	return 0;
 }
 
@@ -284,11 +321,11 @@ static int convert(struct conv *c, const char *path, struct lf_err *err)
 	ret = find_tables(c, path, err);
 	if (!ret)
 		ret = mark_symbols(c, &any, err);
-	if (ret || !any)
+	if (ret)
 		return ret;
 	if (elf_getshdrnum(c->elf, &nscn))
 		return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
-	for (i = 1; i < nscn; i++) {
+	for (i = 1; any && i < nscn; i++) {
 		GElf_Shdr sh;
 
 		scn = elf_getscn(c->elf, i);
@@ -299,31 +336,15 @@ static int convert(struct conv *c, const char *path, struct lf_err *err)
 		if (ret)
 			return ret;
 	}
-	ret = add_names_and_sections(c, err);
+	ret = copy_sections(c, err);
+	if (!ret)
+		ret = add_names_and_sections(c, err);
 	if (ret)
 		return ret;
-	if (elf_update(c->elf, ELF_C_WRITE) < 0)
+	if (elf_update(c->out, ELF_C_WRITE) < 0)
 		return lf_err_set(err, -EIO, "%s: cannot write: %s", path,
 				  elf_errmsg(-1));
 	return 0;
-}
-
-static int copy_file(const char *from, int to_fd, struct lf_err *err)
-{
-	char buf[65536];
-	int fd = open(from, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return lf_err_set(err, -errno, "%s: %s", from, strerror(errno));
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (write(to_fd, buf, (size_t)n) != n) {
-			close(fd);
-			return lf_err_set(err, -EIO, "cannot copy %s", from);
-		}
-	}
-	close(fd);
-	return n < 0 ? lf_err_set(err, -EIO, "cannot read %s", from) : 0;
 }
 
 int lf_klpconv(const char *in, const char *out, unsigned int *converted,
@@ -331,30 +352,42 @@ int lf_klpconv(const char *in, const char *out, unsigned int *converted,
 {
 	struct conv c = { 0 };
 	char tmp[PATH_MAX];
+	int fd, in_fd, ret = 0;
 	size_t i;
-	int fd, ret;
 
 	*converted = 0;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return lf_err_set(err, -EINVAL, "libelf: %s", elf_errmsg(-1));
 	if (snprintf(tmp, sizeof(tmp), "%s.klpXXXXXX", out) >= (int)sizeof(tmp))
 		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", out);
+	in_fd = open(in, O_RDONLY | O_CLOEXEC);
+	if (in_fd < 0)
+		return lf_err_set(err, -errno, "%s: %s", in, strerror(errno));
 	fd = mkstemp(tmp);
-	if (fd < 0)
-		return lf_err_set(err, -errno, "%s: %s", tmp, strerror(errno));
-	ret = copy_file(in, fd, err);
+	if (fd < 0) {
+		ret = lf_err_set(err, -errno, "%s: %s", tmp, strerror(errno));
+		close(in_fd);
+		return ret;
+	}
+	/* ELF_C_READ reads the whole file, so its data can be edited. */
+	c.elf = elf_begin(in_fd, ELF_C_READ, NULL);
+	if (!c.elf || elf_kind(c.elf) != ELF_K_ELF)
+		ret = lf_err_set(err, -EINVAL, "%s: not an ELF file", in);
 	if (!ret) {
-		c.elf = elf_begin(fd, ELF_C_RDWR, NULL);
-		if (!c.elf || elf_kind(c.elf) != ELF_K_ELF)
-			ret = lf_err_set(err, -EINVAL, "%s: not an ELF file", in);
+		c.out = elf_begin(fd, ELF_C_WRITE, NULL);
+		if (!c.out)
+			ret = lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
 	}
 	if (!ret)
 		ret = convert(&c, in, err);
+	if (c.out)
+		elf_end(c.out);
 	if (c.elf)
 		elf_end(c.elf);
+	close(in_fd);
 	if (close(fd) && !ret)
 		ret = lf_err_set(err, -errno, "%s: %s", tmp, strerror(errno));
-	if (!ret && fchmodat(AT_FDCWD, tmp, 0644, 0))
+	if (!ret && chmod(tmp, 0644))
 		ret = lf_err_set(err, -errno, "%s: %s", tmp, strerror(errno));
 	if (!ret && rename(tmp, out))
 		ret = lf_err_set(err, -errno, "%s: %s", out, strerror(errno));

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The change-class corpus, end to end: each selftests/fixes/<fix>/ is a
+# source diff against the target's linux-source. A fix with a `loaded`
+# check is built with `livefix build` and run in a fresh guest by
+# check-fix (LOADED fails before, passes live, fails after unload). A fix
+# with `expect-refused` must be refused with one line containing that
+# text, and leave no module behind.
+#
+#   selftests/harness/corpus.sh [FIX...]      e.g. 01-body 91-data-change
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+livefix="$root/tools/livefix/livefix"
+out="$root/out/corpus"
+mkdir -p "$out"
+n=0
+failed=0
+
+check() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+fixes=()
+for d in "$root"/selftests/fixes/*/; do
+	f=$(basename "$d")
+	if [ $# -gt 0 ]; then
+		case " $* " in *" $f "*) ;; *) continue ;; esac
+	fi
+	fixes+=("$f")
+done
+
+echo "TAP version 13"
+for f in "${fixes[@]}"; do
+	dir="$root/selftests/fixes/$f"
+	name="lf_fix_${f//-/_}"
+	ko="$out/$name.ko"
+	rm -f "$ko"
+	err=$("$livefix" build -o "$ko" "$dir/fix.patch" 2>&1 >/dev/null)
+	rc=$?
+	if [ -f "$dir/expect-refused" ]; then
+		want=$(cat "$dir/expect-refused")
+		echo "# $err"
+		check $((rc == 0)) "$f: build is refused"
+		grep -qF "$want" <<<"$err" && [ "$(wc -l <<<"$err")" -eq 1 ]
+		check $? "$f: with one line saying '$want'"
+		check $(test ! -e "$ko"; echo $?) "$f: and no module is left"
+		continue
+	fi
+	[ $rc -eq 0 ] || echo "# $err"
+	check $rc "$f: builds"
+	[ $rc -eq 0 ] || continue
+	setup=
+	[ -f "$dir/setup" ] && setup="$dir/setup"
+	log=$("$root/scripts/vm-run" --timeout 120 -- "$root/selftests/fixes/check-fix" \
+		"$ko" "$dir/loaded" $setup 2>&1)
+	rc=$?
+	sed 's/^/# /' <<<"$log" | grep -v '^# ok '
+	check $rc "$f: fails before, works live, fails after unload, in the guest"
+done
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
