@@ -25,6 +25,8 @@
 #include "../lib/build/elfobj.h"
 #include "../lib/build/emit.h"
 #include "../lib/build/fingerprint.h"
+#include "../lib/build/hdrfuncs.h"
+#include "../lib/build/inlines.h"
 #include "../lib/build/klpconv.h"
 #include "../lib/build/link.h"
 #include "../lib/build/objdiff.h"
@@ -62,6 +64,7 @@ struct build {
 	struct lf_units u;
 	struct lf_patchset ps;
 	char **units;		/* the .c files, in diff order */
+	struct lf_strv header_units;	/* all units, owning the strings */
 	char (*owners)[64];
 	size_t nunits;
 	size_t nfuncs;		/* functions replaced */
@@ -253,8 +256,6 @@ static int fail(struct lf_err *err)
 
 static int parse_units(struct build *b, struct lf_err *err)
 {
-	size_t n = 0;
-
 	for (int i = 0; i < b->npatches; i++) {
 		int ret = lf_units_parse_file(&b->u, b->patches[i], err);
 
@@ -264,9 +265,14 @@ static int parse_units(struct build *b, struct lf_err *err)
 	for (size_t i = 0; i < b->u.n; i++) {
 		const struct lf_touched *f = &b->u.files[i];
 
-		if (f->kind == LF_FILE_HEADER)
-			return lf_err_set(err, -ENOTSUP,
-					  "%s: changes to headers are not supported yet (finding the units that use it is still to come)",
+		if (f->kind == LF_FILE_HEADER && !f->created && !f->deleted) {
+			if (f->path[0] == '/' || strstr(f->path, ".."))
+				return lf_err_set(err, -EINVAL,
+						  "%s: not a kernel source path", f->path);
+			continue;	/* expanded to units once the target is ready */
+		}
+		if (!lf_unit_path_ok(f->path))
+			return lf_err_set(err, -EINVAL, "%s: not a kernel source path",
 					  f->path);
 		if (f->created)
 			return lf_err_set(err, -ENOTSUP,
@@ -276,18 +282,98 @@ static int parse_units(struct build *b, struct lf_err *err)
 			return lf_err_set(err, -ENOTSUP,
 					  "%s: deleted; livefix cannot remove a compilation unit",
 					  f->path);
-		if (!lf_unit_path_ok(f->path))
-			return lf_err_set(err, -EINVAL, "%s: not a kernel source path",
-					  f->path);
-		n++;
 	}
-	b->units = calloc(n ? n : 1, sizeof(*b->units));
-	b->owners = calloc(n ? n : 1, sizeof(*b->owners));
+	for (size_t i = 0; i < b->u.n; i++)
+		if (b->u.files[i].kind == LF_FILE_UNIT &&
+		    lf_strv_push(&b->header_units, b->u.files[i].path))
+			return lf_err_set(err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/*
+ * A changed header reaches the kernel through the copies of its inline
+ * functions. The distro's DWARF says which functions the changed lines
+ * belong to and which units carry copies of them; those units are
+ * rebuilt like the ones the diff names.
+ */
+static int header_units(struct build *b, const struct lf_touched *f,
+			struct lf_strv *units, struct lf_err *err)
+{
+	struct lf_inline_sites sites = { 0 };
+	struct lf_strv names = { 0 };
+	char path[PATH_MAX], *text = NULL;
+	size_t len, before = units->n;
+	int ret;
+
+	if (lf_path(path, sizeof(path), "%s/%s", b->t.src, f->path))
+		return lf_err_set(err, -ENAMETOOLONG, "path too long");
+	ret = lf_slurp(path, &text, &len, 16u << 20);
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", path, strerror(-ret));
+	ret = lf_inlines_find(b->t.vmlinux, f->path, NULL, &sites, err);
+	if (!ret)
+		ret = lf_hdr_changed_functions(f->path, text, f->lines, f->nlines,
+					       &sites, &names, err);
+	for (size_t i = 0; !ret && i < sites.n; i++) {
+		const char *u = sites.v[i].unit;
+		size_t ulen = strlen(u);
+		bool wanted = false;
+
+		for (size_t k = 0; k < names.n && !wanted; k++)
+			wanted = !strcmp(names.v[k], sites.v[i].callee);
+		/* Copies in assembly or generated files are not ours to rebuild. */
+		if (!wanted || ulen < 3 || strcmp(u + ulen - 2, ".c"))
+			continue;
+		if (lf_strv_push(units, u))
+			ret = lf_err_set(err, -ENOMEM, "out of memory");
+	}
+	if (!ret && verbose) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s: %zu changed function(s), copies in %zu place(s)",
+			 f->path, names.n, units->n - before);
+		note(msg);
+	}
+	free(text);
+	lf_strv_free(&names);
+	lf_inlines_free(&sites);
+	return ret;
+}
+
+/* The final unit list: the diff's .c files, then what headers reach. */
+static int collect_units(struct build *b, struct lf_err *err)
+{
+	struct lf_strv *u = &b->header_units;
+	size_t n;
+	int ret = 0;
+
+	for (size_t i = 0; i < b->u.n && !ret; i++)
+		if (b->u.files[i].kind == LF_FILE_HEADER)
+			ret = header_units(b, &b->u.files[i], u, err);
+	if (ret)
+		return ret;
+	/* Keep the first occurrence of each unit, in order. */
+	n = 0;
+	for (size_t i = 0; i < u->n; i++) {
+		bool dup = false;
+
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = !strcmp(u->v[k], u->v[i]);
+		if (dup)
+			free(u->v[i]);
+		else
+			u->v[n++] = u->v[i];
+	}
+	u->n = n;
+	if (!n)
+		return lf_err_set(err, -ENODATA,
+				  "no functional change: no unit of this kernel uses the changed header code");
+	b->units = calloc(n, sizeof(*b->units));
+	b->owners = calloc(n, sizeof(*b->owners));
 	if (!b->units || !b->owners)
 		return lf_err_set(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < b->u.n; i++)
-		if (b->u.files[i].kind == LF_FILE_UNIT)
-			b->units[b->nunits++] = b->u.files[i].path;
+	for (size_t i = 0; i < n; i++)
+		b->units[b->nunits++] = u->v[i];
 	return 0;
 }
 
@@ -654,6 +740,9 @@ static int run(struct build *b, struct lf_err *err)
 		return ret;
 	b->target_open = true;
 	timing("prepare", t0);
+	ret = collect_units(b, err);
+	if (ret)
+		return ret;
 
 	t0 = lf_now_ns();
 	for (size_t i = 0; i < b->nunits; i++) {
@@ -708,6 +797,7 @@ static void cleanup(struct build *b)
 	if (b->tmp[0] && !b->keep_tmp)
 		lf_rm_rf(b->tmp);
 	lf_units_free(&b->u);
+	lf_strv_free(&b->header_units);
 	free(b->units);
 	free(b->owners);
 }
