@@ -57,6 +57,7 @@ struct build {
 	char out[PATH_MAX];
 	char tmp[PATH_MAX];
 	char repo[PATH_MAX];
+	char fix_include[PATH_MAX];	/* <repo>/kmod/include */
 	char cves[1024];
 	unsigned int jobs;
 	struct lf_target t;
@@ -463,6 +464,7 @@ static int patched_compile(struct build *b, struct lf_err *err)
 
 struct resolve_ctx {
 	const struct lf_symres *r;
+	const struct lf_symres *mod;	/* the unit's module; NULL: vmlinux */
 	const struct lf_symres_unit *unit;
 	const struct lf_strv *provided;	/* new globals of this fix, sorted */
 };
@@ -472,9 +474,16 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * A vmlinux unit's references are vmlinux's. A module unit's are its
+ * module's when the module defines them (exported ones too: the module may
+ * load only after the patch, so the loader cannot resolve them), else
+ * exported (Module.symvers: vmlinux or another module) by name, else
+ * vmlinux's by klp relocation against .klp.sym.vmlinux.
+ */
 static int resolve_vmlinux(void *data, const char *name, bool is_local,
 			   bool *exported, unsigned long *sympos,
-			   struct lf_err *err)
+			   const char **obj, struct lf_err *err)
 {
 	const struct resolve_ctx *c = data;
 
@@ -485,8 +494,83 @@ static int resolve_vmlinux(void *data, const char *name, bool is_local,
 		*sympos = 0;
 		return 0;
 	}
+	if (c->mod && (is_local || lf_symres_defines(c->mod, name)))
+		return lf_symres_resolve(c->mod, c->unit, name, is_local, exported,
+					 sympos, err);
+	if (c->mod)
+		*obj = "vmlinux";
 	return lf_symres_resolve(c->r, c->unit, name, is_local, exported, sympos,
 				 err);
+}
+
+/* Where the image keeps module @mod: modules.order's entry, e.g. kernel/fs/x.ko. */
+static int image_module_path(const struct build *b, const char *mod, char *buf,
+			     size_t size, struct lf_err *err)
+{
+	char order[PATH_MAX], *text, *line, *save = NULL;
+	size_t len;
+	int ret;
+
+	if (lf_path(order, sizeof(order), "%s/lib/modules/%s/modules.order",
+		    b->t.image, b->t.abi))
+		return lf_err_set(err, -ENAMETOOLONG, "path too long");
+	ret = lf_slurp(order, &text, &len, 16u << 20);
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s (run scripts/provision to unpack the image)",
+				  order, strerror(-ret));
+	ret = -ENOENT;
+	for (line = strtok_r(text, "\n", &save); line && ret;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *base = strrchr(line, '/');
+		char name[LF_MODNAME_MAX];
+		size_t n = 0;
+
+		base = base ? base + 1 : line;
+		for (; *base && strcmp(base, ".ko") && n + 1 < sizeof(name); base++)
+			name[n++] = *base == '-' ? '_' : *base;
+		name[n] = '\0';
+		if (!strcmp(name, mod) &&
+		    !lf_path(buf, size, "%s/lib/modules/%s/%s", b->t.image, b->t.abi, line))
+			ret = 0;
+	}
+	free(text);
+	return ret ? lf_err_set(err, ret, "module %s: not in %s", mod, order) : 0;
+}
+
+/*
+ * The shipped module @mod, decompressed into the build's directory
+ * (its symbols and bytes stand in for vmlinux's for the module's units).
+ */
+static int open_module(const struct build *b, const char *mod,
+		       struct lf_symres **out, struct lf_err *err)
+{
+	char path[PATH_MAX], xz[PATH_MAX + 8], ko[PATH_MAX], log[PATH_MAX];
+	const char *argv[] = { "xz", "-dc", "--", xz, NULL };
+	struct lf_proc p = { .argv = argv, .out = ko, .cancel = &lf_interrupted };
+	int ret, status;
+
+	ret = image_module_path(b, mod, path, sizeof(path), err);
+	if (ret)
+		return ret;
+	if (lf_path(ko, sizeof(ko), "%s/shipped-%s.ko", b->tmp, mod) ||
+	    lf_path(xz, sizeof(xz), "%s.xz", path) ||
+	    lf_path(log, sizeof(log), "%s/xz.log", b->t.logdir))
+		return lf_err_set(err, -ENAMETOOLONG, "path too long");
+	if (lf_path_exists(path)) {
+		lf_path(ko, sizeof(ko), "%s", path);
+	} else if (!lf_path_exists(ko)) {
+		if (!lf_path_exists(xz))
+			return lf_err_set(err, -ENOENT, "%s: no such file (nor .xz)", path);
+		p.log = log;
+		ret = lf_proc_run(&p, &status, err);
+		if (!ret && status)
+			ret = lf_err_set(err, -EIO, "%s: xz -d failed (see %s)", xz, log);
+		if (ret) {
+			unlink(ko);
+			return ret;
+		}
+	}
+	return lf_symres_open_module(out, ko, mod, err);
 }
 
 /* The functions and variables a unit adds with global names. */
@@ -579,10 +663,6 @@ static int diff_units(struct build *b, struct lf_objdiff **diffs,
 				break;
 			continue;
 		}
-		if (!ret && strcmp(b->owners[i], "vmlinux"))
-			ret = lf_err_set(err, -ENOTSUP,
-					 "changes to module %s are not supported yet (symbol resolution against the module is still to come)",
-					 b->owners[i]);
 		if (!ret)
 			ret = new_globals(after, d, provided, err);
 		if (ret) {
@@ -596,6 +676,67 @@ static int diff_units(struct build *b, struct lf_objdiff **diffs,
 	return ret;
 }
 
+/*
+ * The unit's klp callbacks: LIVEFIX_PRE_PATCH() and friends put a pointer
+ * to the function in .livefix.callback.<kind> of after.o; the function
+ * itself is carried into patch.o like any new or changed one, and the
+ * manifest's "callback" lines make desc.c hand it to klp.
+ */
+#define CALLBACK_SEC ".livefix.callback."
+
+static int unit_callbacks(const char *after_o, const struct lf_objdiff *d,
+			  unsigned int unit, const char *objname, FILE *mf,
+			  struct lf_err *err)
+{
+	struct lf_elfobj *o;
+	int ret;
+
+	ret = lf_elfobj_open(after_o, &o, err);
+	if (ret)
+		return ret;
+	for (size_t sec = 1; sec < o->nsecs && !ret; sec++) {
+		const struct lf_esec *s = &o->secs[sec];
+		const char *kind;
+
+		if (!s->name || strncmp(s->name, CALLBACK_SEC, strlen(CALLBACK_SEC)))
+			continue;
+		kind = s->name + strlen(CALLBACK_SEC);
+		if (lf_callback_kind_parse(kind) < 0) {
+			ret = lf_err_set(err, -EINVAL,
+					 "section %s: not a callback kind (pre_patch, post_patch, pre_unpatch, post_unpatch)",
+					 s->name);
+			break;
+		}
+		for (size_t k = 0; k < s->nrela && !ret; k++) {
+			const struct lf_objdiff_func *fn;
+			struct lf_eloc loc;
+			size_t sym;
+
+			lf_elfobj_rela_loc(o, sec, &s->rela[k], &loc);
+			sym = o->syms[loc.sym].type == STT_FUNC ? loc.sym :
+			      loc.sec ? lf_elfobj_sym_at(o, loc.sec, loc.v) : 0;
+			if (!sym || o->syms[sym].type != STT_FUNC || !o->syms[sym].name) {
+				ret = lf_err_set(err, -EINVAL,
+						 "%s callback: does not point to a function of this file",
+						 kind);
+				break;
+			}
+			fn = lf_objdiff_find_func(d, o->syms[sym].name);
+			if (!fn || fn->status == LF_UNCHANGED) {
+				ret = lf_err_set(err, -ENOTSUP,
+						 "%s callback %s: only a function the fix adds or changes can be a callback",
+						 kind, o->syms[sym].name);
+				break;
+			}
+			if (fprintf(mf, "callback %s %s __livefix_new.%u.%s\n", objname, kind,
+				    unit, fn->name) < 0)
+				ret = lf_err_set(err, -EIO, "manifest: write failed");
+		}
+	}
+	lf_elfobj_close(o);
+	return ret;
+}
+
 /* Pass two: emit one unit's patch.o and fingerprint what it replaces. */
 static int emit_unit(struct build *b, size_t i, const struct lf_objdiff *d,
 		     const struct lf_symres *r, const struct lf_strv *provided,
@@ -604,21 +745,30 @@ static int emit_unit(struct build *b, size_t i, const struct lf_objdiff *d,
 	char before[PATH_MAX], after[PATH_MAX], po[PATH_MAX], pm[PATH_MAX];
 	struct lf_strv locals = { 0 };
 	struct lf_symres_unit unit;
+	struct lf_symres *mod = NULL;
 	struct resolve_ctx ctx = { .r = r, .unit = &unit, .provided = provided };
 	struct lf_emit_resolver res = { .data = &ctx, .resolve = resolve_vmlinux };
 	size_t nfuncs;
-	int ret;
+	int ret = 0;
 
 	unit_files(b, i, before, after, po, pm);
-	ret = before_locals(before, &locals, err);
+	if (strcmp(b->owners[i], "vmlinux"))
+		ret = open_module(b, b->owners[i], &mod, err);
+	ctx.mod = mod;
 	if (!ret)
-		ret = lf_symres_unit(r, b->units[i], &locals, &unit, err);
+		ret = before_locals(before, &locals, err);
+	if (!ret)
+		ret = lf_symres_unit(mod ? mod : r, b->units[i], &locals, &unit, err);
 	lf_strv_free(&locals);
 	if (!ret)
 		ret = lf_emit(after, d, (unsigned int)i, b->owners[i], &res, po, pm,
 			      err);
 	if (!ret)
-		ret = lf_fingerprint_unit(before, pm, r, &unit, mf, &nfuncs, err);
+		ret = lf_fingerprint_unit(before, pm, mod ? mod : r, &unit, mf,
+					  &nfuncs, err);
+	if (!ret)
+		ret = unit_callbacks(after, d, (unsigned int)i, b->owners[i], mf, err);
+	lf_symres_free(mod);
 	if (ret) {
 		lf_err_prefix(err, "%s: ", b->units[i]);
 		return ret;
@@ -732,6 +882,8 @@ static int run(struct build *b, struct lf_err *err)
 
 	t0 = lf_now_ns();
 	b->t.src_override = b->src_arg;
+	if (!lf_path(b->fix_include, sizeof(b->fix_include), "%s/kmod/include", b->repo))
+		b->t.fix_include = b->fix_include;
 	b->t.jobs = b->jobs;
 	b->t.cancel = &lf_interrupted;
 	b->t.note = note;

@@ -21,9 +21,12 @@ struct fake {
 	int calls;
 };
 
+/* When set: lf_scale lives in this object, not the unit's (module units). */
+static const char *scale_obj;
+
 static int fake_resolve(void *data, const char *name, bool is_local,
 			bool *exported, unsigned long *sympos,
-			struct lf_err *err)
+			const char **obj, struct lf_err *err)
 {
 	static const char *const exports[] = {
 		"printk", "__fentry__", "__x86_return_thunk", "__might_sleep",
@@ -41,6 +44,8 @@ static int fake_resolve(void *data, const char *name, bool is_local,
 			*exported = !is_local;
 	if (!strcmp(name, "lf_ext_key"))
 		*exported = f->key_exported;
+	if (!strcmp(name, "lf_scale"))
+		*obj = scale_obj;
 	return 0;
 }
 
@@ -204,6 +209,21 @@ static void test_body(void)
 	       "body: .comment dropped, .note.GNU-stack kept");
 	tap_is_str(o.manifest, "vmlinux lf_body 0 __livefix_new.1.lf_body\n",
 		   "body: manifest names the replaced function");
+	done(&o);
+
+	/* A module's unit: its own symbols and vmlinux's, each by its object. */
+	emit("body", 1, "lfmod", true, &o);
+	tap_ok(o.ret == 0 && undefined(&o, ".klp.sym.lfmod.lf_scale,2", STB_WEAK),
+	       "body in a module: the module's local by .klp.sym.lfmod %s", o.msg);
+	done(&o);
+	scale_obj = "vmlinux";
+	emit("body", 1, "lfmod", true, &o);
+	scale_obj = NULL;
+	tap_ok(o.ret == 0 && undefined(&o, ".klp.sym.vmlinux.lf_scale,2", STB_WEAK) &&
+	       !sym(&o, ".klp.sym.lfmod.lf_scale,2"),
+	       "body in a module: a vmlinux symbol by .klp.sym.vmlinux %s", o.msg);
+	tap_is_str(o.manifest, "lfmod lf_body 0 __livefix_new.1.lf_body\n",
+		   "body in a module: the manifest names the module");
 	done(&o);
 }
 

@@ -427,7 +427,21 @@ int lf_kbuild_init(struct lf_kbuild *k, const struct lf_target *t,
 	 * and a different answer would change the configuration.
 	 */
 	k->argv[n++] = "RUSTC=false";
-	k->argv[n++] = "KCFLAGS=" LF_KCFLAGS;
+	/*
+	 * An -I only adds a place to look for headers: objects that do not
+	 * include <livefix/fix.h> compile to the same code with or without it.
+	 */
+	if (t->fix_include && *t->fix_include) {
+		if (lf_path(k->kc_arg, sizeof(k->kc_arg), "KCFLAGS=%s -I%s",
+			    LF_KCFLAGS, t->fix_include)) {
+			free(k->argv);
+			k->argv = NULL;
+			return -ENAMETOOLONG;
+		}
+		k->argv[n++] = k->kc_arg;
+	} else {
+		k->argv[n++] = "KCFLAGS=" LF_KCFLAGS;
+	}
 	k->argv[n++] = k->j_arg;
 	for (size_t i = 0; i < ntargets; i++)
 		k->argv[n++] = targets[i];

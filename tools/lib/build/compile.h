@@ -81,6 +81,7 @@ void lf_log_first_error(const char *log, const char *strip, char *buf,
 struct lf_kbuild {
 	char o_arg[PATH_MAX + 8];
 	char j_arg[24];
+	char kc_arg[PATH_MAX + 64];	/* KCFLAGS with t->fix_include */
 	const char **argv;		/* malloc'd, NULL-terminated */
 };
 

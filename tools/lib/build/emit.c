@@ -277,18 +277,32 @@ static const char *old_name(const struct em *e, size_t sym, bool *local)
 	return y->name;
 }
 
-static int resolve(struct em *e, const char *name, bool local, bool *exported,
-		   unsigned long *sympos)
+static int resolve_in(struct em *e, const char *name, bool local,
+		      bool *exported, unsigned long *sympos, const char **obj)
 {
 	int ret;
 
 	*exported = false;
 	*sympos = 0;
-	ret = e->res->resolve(e->res->data, name, local, exported, sympos,
+	*obj = NULL;
+	ret = e->res->resolve(e->res->data, name, local, exported, sympos, obj,
 			      e->err);
 	if (ret && !e->err->msg[0])
 		lf_err_set(e->err, ret, "cannot resolve %s", name);
+	if (!ret && (!*obj || !**obj))
+		*obj = e->objname;
+	if (!ret && (strchr(*obj, '.') || strlen(*obj) > 55))
+		ret = lf_err_set(e->err, -EINVAL, "%s: bad object name '%s'", name,
+				 *obj);
 	return ret;
+}
+
+static int resolve(struct em *e, const char *name, bool local, bool *exported,
+		   unsigned long *sympos)
+{
+	const char *obj;
+
+	return resolve_in(e, name, local, exported, sympos, &obj);
 }
 
 /*
@@ -592,26 +606,26 @@ static size_t undefined(struct em *e, const char *name, bool weak)
 /* A reference to something the kernel already has. */
 static int external(struct em *e, size_t sym, size_t *out)
 {
+	const char *name, *obj;
 	unsigned long pos;
-	const char *name;
 	bool local, exp;
 	char *klp;
 	size_t n;
 	int ret;
 
 	name = old_name(e, sym, &local);
-	ret = resolve(e, name, local, &exp, &pos);
+	ret = resolve_in(e, name, local, &exp, &pos, &obj);
 	if (ret)
 		return ret;
 	if (exp) {
 		*out = undefined(e, name, false);
 		return *out ? 0 : nomem(e);
 	}
-	n = strlen(KLP_PREFIX) + strlen(e->objname) + strlen(name) + 24;
+	n = strlen(KLP_PREFIX) + strlen(obj) + strlen(name) + 24;
 	klp = malloc(n);
 	if (!klp)
 		return nomem(e);
-	snprintf(klp, n, KLP_PREFIX "%s.%s,%lu", e->objname, name, pos);
+	snprintf(klp, n, KLP_PREFIX "%s.%s,%lu", obj, name, pos);
 	*out = undefined(e, klp, true);
 	free(klp);
 	return *out ? 0 : nomem(e);

@@ -14,10 +14,13 @@ struct lf_emit_resolver {
 	 * and at which sympos (0 = unique)? is_local: STB_LOCAL in after.o.
 	 * (@name and is_local are those of the twin in before.o when there is
 	 * one: the kernel's name and binding, e.g. count.0 for after's
-	 * count.3. Also asked for each replaced function's sympos.) */
+	 * count.3. Also asked for each replaced function's sympos.)
+	 * *obj (NULL on entry) may name the object a klp reference's symbol
+	 * lives in, when that is not the unit's own @objname: a module's unit
+	 * refers to unexported vmlinux symbols as .klp.sym.vmlinux.* . */
 	int (*resolve)(void *data, const char *name, bool is_local,
 		       bool *exported, unsigned long *sympos,
-		       struct lf_err *err);
+		       const char **obj, struct lf_err *err);
 };
 
 /*
@@ -34,7 +37,7 @@ struct lf_emit_resolver {
  * Every included function is renamed __livefix_new.<unit_index>.<name>
  * (GLOBAL; a .cold part stays LOCAL). Everything else it references is an
  * undefined symbol: an exported one by its plain name, any other one as
- * ".klp.sym.<objname>.<name>,<sympos>" (STB_WEAK, so modpost does not
+ * ".klp.sym.<obj>.<name>,<sympos>" (<obj> the resolver's, else @objname) (STB_WEAK, so modpost does not
  * call it unresolved; klpconv makes it SHN_LIVEPATCH), <name> being the
  * name in before.o, i.e. in the shipped kernel. References through section
  * symbols (".text.foo + 0x10") are turned into references to the symbol

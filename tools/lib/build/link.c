@@ -44,13 +44,33 @@ static bool modname_ok(const char *s)
 	return strlen(s) < 56 && all_chars(s, "_", false);
 }
 
+static const char *const cb_kinds[LF_CB_NKINDS] = {
+	"pre_patch", "post_patch", "pre_unpatch", "post_unpatch",
+};
+
+const char *lf_callback_kind_name(enum lf_callback_kind k)
+{
+	return (unsigned int)k < LF_CB_NKINDS ? cb_kinds[k] : NULL;
+}
+
+int lf_callback_kind_parse(const char *name)
+{
+	for (int k = 0; k < LF_CB_NKINDS; k++)
+		if (!strcmp(name, cb_kinds[k]))
+			return k;
+	return -1;
+}
+
 void lf_manifest_free(struct lf_manifest *m)
 {
 	for (size_t i = 0; i < m->n; i++)
 		lf_preimage_free(&m->e[i].preimage);
 	free(m->e);
+	free(m->cb);
 	m->e = NULL;
 	m->n = 0;
+	m->cb = NULL;
+	m->ncb = 0;
 }
 
 /* Error exit of the parser: nothing half-filled is left behind. */
@@ -58,6 +78,44 @@ static int fail(struct lf_manifest *m, int ret)
 {
 	lf_manifest_free(m);
 	return ret;
+}
+
+/* "callback <obj> <kind> <symbol>" */
+static int parse_callback(const char *name, int lineno, const char *line,
+			  struct lf_manifest *m, struct lf_err *err)
+{
+	char word[16], obj[128], kind[32], sym[512], extra[8];
+	struct lf_manifest_cb *cb;
+	int k;
+
+	if (sscanf(line, "%15s %127s %31s %511s %7s", word, obj, kind, sym, extra) != 4)
+		return lf_err_set(err, -EINVAL,
+				  "%s:%d: want 'callback <obj> <kind> <symbol>'", name, lineno);
+	if (strcmp(obj, "vmlinux") && !modname_ok(obj))
+		return lf_err_set(err, -EINVAL, "%s:%d: bad object name '%s'",
+				  name, lineno, obj);
+	k = lf_callback_kind_parse(kind);
+	if (k < 0)
+		return lf_err_set(err, -EINVAL,
+				  "%s:%d: bad callback kind '%s' (pre_patch, post_patch, pre_unpatch, post_unpatch)",
+				  name, lineno, kind);
+	if (!symbol_ok(sym) || strlen(sym) >= sizeof(cb->sym))
+		return lf_err_set(err, -EINVAL, "%s:%d: bad symbol name '%s'",
+				  name, lineno, sym);
+	for (size_t i = 0; i < m->ncb; i++)
+		if (!strcmp(m->cb[i].obj, obj) && m->cb[i].kind == (enum lf_callback_kind)k)
+			return lf_err_set(err, -EINVAL,
+					  "%s:%d: a second %s callback for %s (%s and %s); klp runs one",
+					  name, lineno, kind, obj, m->cb[i].sym, sym);
+	cb = realloc(m->cb, (m->ncb + 1) * sizeof(*cb));
+	if (!cb)
+		return lf_err_set(err, -ENOMEM, "out of memory");
+	m->cb = cb;
+	cb = &m->cb[m->ncb++];
+	snprintf(cb->obj, sizeof(cb->obj), "%s", obj);
+	cb->kind = (enum lf_callback_kind)k;
+	snprintf(cb->sym, sizeof(cb->sym), "%s", sym);
+	return 0;
 }
 
 int lf_manifest_parse(const char *name, const char *text,
@@ -84,6 +142,13 @@ int lf_manifest_parse(const char *name, const char *text,
 			   nsym, pre, extra);
 		if (n <= 0 || obj[0] == '#')
 			continue;
+		if (!strcmp(obj, "callback")) {
+			int ret = parse_callback(name, lineno, line, m, err);
+
+			if (ret)
+				return fail(m, ret);
+			continue;
+		}
 		if (n != 4 && n != 5)
 			goto bad;
 		if (strcmp(obj, "vmlinux") && !modname_ok(obj))
@@ -136,7 +201,19 @@ bad:
 					  name, lineno));
 	}
 	if (!m->n)
-		return lf_err_set(err, -ENODATA, "%s: replaces no function", name);
+		return fail(m, lf_err_set(err, -ENODATA, "%s: replaces no function", name));
+	/* klp runs an object's callbacks only for an object it patches. */
+	for (size_t i = 0; i < m->ncb; i++) {
+		bool patched = false;
+
+		for (size_t j = 0; j < m->n && !patched; j++)
+			patched = !strcmp(m->e[j].obj, m->cb[i].obj);
+		if (!patched)
+			return fail(m, lf_err_set(err, -EINVAL,
+						  "%s: %s callback %s for %s, which the fix does not patch",
+						  name, cb_kinds[m->cb[i].kind], m->cb[i].sym,
+						  m->cb[i].obj));
+	}
 	return 0;
 }
 
@@ -247,6 +324,9 @@ int lf_link_write_desc(const char *path, const struct lf_link_req *r,
 	for (size_t i = 0; i < m->n; i++)
 		fprintf(f, "extern char lf_new_%zu[] __asm__(\"%s\");\n", i,
 			m->e[i].new_sym);
+	for (size_t i = 0; i < m->ncb; i++)
+		fprintf(f, "extern %s lf_cb_%zu(struct klp_object *obj) __asm__(\"%s\");\n",
+			m->cb[i].kind == LF_CB_PRE_PATCH ? "int" : "void", i, m->cb[i].sym);
 	for (size_t i = 0; i < m->n; i++)
 		write_preimage(f, i, &m->e[i]);
 	for (size_t o = 0; o < nobj; o++) {
@@ -264,10 +344,20 @@ int lf_link_write_desc(const char *path, const struct lf_link_req *r,
 	}
 	fprintf(f, "\nstatic const struct livefix_object_desc objects[] = {\n");
 	for (size_t o = 0; o < nobj; o++) {
+		bool any = false;
+
 		if (!strcmp(objs[o], "vmlinux"))
-			fprintf(f, "\t{ .name = NULL, .funcs = funcs_%zu },\n", o);
+			fprintf(f, "\t{ .name = NULL, .funcs = funcs_%zu", o);
 		else
-			fprintf(f, "\t{ .name = \"%s\", .funcs = funcs_%zu },\n", objs[o], o);
+			fprintf(f, "\t{ .name = \"%s\", .funcs = funcs_%zu", objs[o], o);
+		for (size_t i = 0; i < m->ncb; i++) {
+			if (strcmp(m->cb[i].obj, objs[o]))
+				continue;
+			fprintf(f, "%s\t\t.%s = lf_cb_%zu,", any ? "\n" : ",\n\t  .callbacks = {\n",
+				cb_kinds[m->cb[i].kind], i);
+			any = true;
+		}
+		fprintf(f, "%s },\n", any ? "\n\t  }" : "");
 	}
 	fprintf(f, "\t{ }\n};\n\n");
 	fprintf(f, "LIVEFIX_FIX(objects);\n");

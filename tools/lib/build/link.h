@@ -21,6 +21,11 @@
  * The optional pre-image is the fingerprint of the shipped function:
  * SHA-256 (hex) of its <size> bytes with the <masks> zeroed, masks being
  * "<off>+<len>" separated by commas (possibly none).
+ * A klp callback of an object the fix patches is a line
+ *   callback <obj> <kind> <symbol>
+ * <kind> one of pre_patch, post_patch, pre_unpatch, post_unpatch (at most
+ * one of each per object), <symbol> a function of the patch objects, e.g.
+ * "callback vmlinux post_patch __livefix_new.0.my_post_patch".
  * Blank lines and lines starting with '#' are ignored.
  */
 struct lf_link_req {
@@ -47,9 +52,31 @@ struct lf_manifest_ent {
 	struct lf_preimage preimage;
 };
 
+enum lf_callback_kind {
+	LF_CB_PRE_PATCH,
+	LF_CB_POST_PATCH,
+	LF_CB_PRE_UNPATCH,
+	LF_CB_POST_UNPATCH,
+	LF_CB_NKINDS,
+};
+
+/* The manifest's spelling of a kind, "pre_patch"...; NULL if out of range. */
+const char *lf_callback_kind_name(enum lf_callback_kind k);
+/* The kind spelled @name ("pre_patch", ...), or -1. */
+int lf_callback_kind_parse(const char *name);
+
+/* One "callback" line. */
+struct lf_manifest_cb {
+	char obj[64];
+	enum lf_callback_kind kind;
+	char sym[320];
+};
+
 struct lf_manifest {
 	struct lf_manifest_ent *e;
 	size_t n;
+	struct lf_manifest_cb *cb;
+	size_t ncb;
 };
 
 /* Parse and validate; errors are "<path>:<line>: ...". */

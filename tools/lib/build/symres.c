@@ -15,6 +15,7 @@ struct ksym {
 	const char *name;	/* into the ELF string table */
 	uint64_t addr;
 	uint64_t size;
+	uint64_t order;		/* klp's counting order: address, or symtab index */
 	size_t group;		/* FILE group for locals, 0 for globals */
 	unsigned char bind;
 	unsigned char type;
@@ -22,6 +23,9 @@ struct ksym {
 };
 
 struct lf_symres {
+	const char *what;	/* "vmlinux" or the module name, for messages */
+	char objname[64];
+	bool module;		/* a relocatable .ko: values are section offsets */
 	int fd;
 	Elf *elf;
 	struct ksym *syms;
@@ -41,7 +45,7 @@ static int cmp_by_name(const void *a, const void *b, void *base)
 
 	if (c)
 		return c;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -72,8 +76,8 @@ static int load_symtab(struct lf_symres *r, const char *path,
 	}
 	if (!scn)
 		return lf_err_set(err, -ENOENT,
-				  "%s: no symbol table (is this the -dbg vmlinux?)",
-				  path);
+				  "%s: no symbol table (%s)", path,
+				  r->module ? "a stripped module?" : "is this the -dbg vmlinux?");
 	data = elf_getdata(scn, NULL);
 	n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
 	r->syms = calloc(n ? n : 1, sizeof(*r->syms));
@@ -100,6 +104,7 @@ static int load_symtab(struct lf_symres *r, const char *path,
 		r->syms[r->nsyms++] = (struct ksym){
 			.name = name,
 			.addr = s.st_value,
+			.order = r->module ? i : s.st_value,
 			.size = s.st_size,
 			.bind = GELF_ST_BIND(s.st_info),
 			.type = GELF_ST_TYPE(s.st_info),
@@ -148,8 +153,8 @@ static int load_symvers(struct lf_symres *r, const char *path,
 	return 0;
 }
 
-int lf_symres_open(struct lf_symres **out, const char *vmlinux,
-		   const char *symvers, struct lf_err *err)
+static int open_elf(struct lf_symres **out, const char *path,
+		    const char *modname, const char *symvers, struct lf_err *err)
 {
 	struct lf_symres *r = calloc(1, sizeof(*r));
 	int ret;
@@ -158,23 +163,33 @@ int lf_symres_open(struct lf_symres **out, const char *vmlinux,
 	if (!r)
 		return lf_err_set(err, -ENOMEM, "out of memory");
 	r->fd = -1;
+	r->module = modname != NULL;
+	snprintf(r->objname, sizeof(r->objname), "%s", modname ? modname : "vmlinux");
+	r->what = r->objname;
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		ret = lf_err_set(err, -EINVAL, "libelf: %s", elf_errmsg(-1));
 		goto fail;
 	}
-	r->fd = open(vmlinux, O_RDONLY | O_CLOEXEC);
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
-		ret = lf_err_set(err, -errno, "%s: %s", vmlinux,
-				 strerror(errno));
+		ret = lf_err_set(err, -errno, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	r->elf = elf_begin(r->fd, ELF_C_READ_MMAP, NULL);
 	if (!r->elf || elf_kind(r->elf) != ELF_K_ELF) {
-		ret = lf_err_set(err, -EINVAL, "%s: not an ELF file", vmlinux);
+		ret = lf_err_set(err, -EINVAL, "%s: not an ELF file", path);
 		goto fail;
 	}
-	ret = load_symtab(r, vmlinux, err);
-	if (!ret)
+	if (r->module) {
+		GElf_Ehdr eh;
+
+		if (!gelf_getehdr(r->elf, &eh) || eh.e_type != ET_REL) {
+			ret = lf_err_set(err, -EINVAL, "%s: not a relocatable module", path);
+			goto fail;
+		}
+	}
+	ret = load_symtab(r, path, err);
+	if (!ret && symvers)
 		ret = load_symvers(r, symvers, err);
 	if (ret)
 		goto fail;
@@ -183,6 +198,20 @@ int lf_symres_open(struct lf_symres **out, const char *vmlinux,
 fail:
 	lf_symres_free(r);
 	return ret;
+}
+
+int lf_symres_open(struct lf_symres **out, const char *vmlinux,
+		   const char *symvers, struct lf_err *err)
+{
+	return open_elf(out, vmlinux, NULL, symvers, err);
+}
+
+int lf_symres_open_module(struct lf_symres **out, const char *ko,
+			  const char *modname, struct lf_err *err)
+{
+	if (!modname || !*modname || strlen(modname) >= 64 || strchr(modname, '.'))
+		return lf_err_set(err, -EINVAL, "bad module name");
+	return open_elf(out, ko, modname, NULL, err);
 }
 
 void lf_symres_free(struct lf_symres *r)
@@ -270,12 +299,13 @@ int lf_symres_unit(const struct lf_symres *r, const char *src,
 	}
 	if (!candidates)
 		return lf_err_set(err, -ENOENT,
-				  "%s: no such unit in vmlinux (is it built as a module, or not built at all?)",
-				  src);
+				  "%s: no such unit in %s (%s)", src, r->what,
+				  r->module ? "the module's symbol table names no such file" :
+				  "is it built as a module, or not built at all?");
 	if (ties && locals->n)
 		return lf_err_set(err, -EEXIST,
-				  "%s: %zu units named %s in vmlinux match its local symbols equally",
-				  src, ties + 1, base);
+				  "%s: %zu units named %s in %s match its local symbols equally",
+				  src, ties + 1, base, r->what);
 	unit->group = best;
 	return 0;
 }
@@ -307,8 +337,8 @@ static size_t find_local(const struct lf_symres *r, size_t group,
 	}
 	cut = suffix_start(name);
 	if (cut == strlen(name)) {
-		lf_err_set(err, -ENOENT, "%s: local symbol %s not found in vmlinux",
-			   src, name);
+		lf_err_set(err, -ENOENT, "%s: local symbol %s not found in %s",
+			   src, name, r->what);
 		return (size_t)-1;
 	}
 	for (i = 0; i < r->nsyms; i++) {
@@ -323,8 +353,8 @@ static size_t find_local(const struct lf_symres *r, size_t group,
 	if (matches == 1)
 		return found;
 	lf_err_set(err, matches ? -EEXIST : -ENOENT,
-		   "%s: local symbol %s %s in vmlinux", src, name,
-		   matches ? "is ambiguous" : "not found");
+		   "%s: local symbol %s %s in %s", src, name,
+		   matches ? "is ambiguous" : "not found", r->what);
 	return (size_t)-1;
 }
 
@@ -339,11 +369,24 @@ static size_t find_global(const struct lf_symres *r, const char *name,
 		if (r->syms[k].bind != STB_LOCAL)
 			return k;
 	}
-	lf_err_set(err, -ENOENT, "symbol %s not found in vmlinux", name);
+	lf_err_set(err, -ENOENT, "symbol %s not found in %s", name, r->what);
 	return (size_t)-1;
 }
 
-/* klp counts same-named symbols in kallsyms order, which is by address. */
+bool lf_symres_defines(const struct lf_symres *r, const char *name)
+{
+	struct lf_err err;
+
+	lf_err_clear(&err);
+	return find_global(r, name, &err) != (size_t)-1;
+}
+
+/*
+ * klp counts same-named symbols in kallsyms order: for vmlinux that is by
+ * address (kallsyms_on_each_match_symbol), for a module the order of its
+ * ELF symbol table (module_kallsyms_on_each_symbol walks the copy the
+ * loader keeps), which "order" holds.
+ */
 static unsigned long sympos_of(const struct lf_symres *r, size_t k)
 {
 	size_t first, n = name_range(r, r->syms[k].name, &first), i;
@@ -398,8 +441,8 @@ static int read_bytes(const struct lf_symres *r, size_t shndx, uint64_t addr,
 				  (unsigned long long)addr);
 	data = elf_getdata(scn, NULL);
 	if (!data || !data->d_buf)
-		return lf_err_set(err, -EINVAL, "cannot read vmlinux section %zu",
-				  shndx);
+		return lf_err_set(err, -EINVAL, "cannot read %s section %zu",
+				  r->what, shndx);
 	memcpy(buf, (const char *)data->d_buf + (addr - sh.sh_addr), size);
 	return 0;
 }
@@ -418,8 +461,8 @@ int lf_symres_function(const struct lf_symres *r,
 		return err->code ? err->code : -ENOENT;
 	s = &r->syms[k];
 	if (s->type != STT_FUNC)
-		return lf_err_set(err, -EINVAL, "%s is not a function in vmlinux",
-				  name);
+		return lf_err_set(err, -EINVAL, "%s is not a function in %s",
+				  name, r->what);
 	*addr = s->addr;
 	*size = s->size;
 	*bytes = malloc(s->size ? s->size : 1);

@@ -27,7 +27,21 @@ struct lf_symres_unit {
 
 int lf_symres_open(struct lf_symres **out, const char *vmlinux,
 		   const char *symvers, struct lf_err *err);
+/*
+ * The same questions about a loadable module: @ko is the shipped,
+ * decompressed .ko (relocatable, its .symtab kept, FILE symbols
+ * included), @modname its name. Nothing is exported by it here: its own
+ * exports cannot be resolved by the loader while it is not loaded, so a
+ * patch refers to them by klp relocation too. Sympos counts same-named
+ * symbols in the module's symtab order (module kallsyms); "addresses"
+ * are offsets in their section.
+ */
+int lf_symres_open_module(struct lf_symres **out, const char *ko,
+			  const char *modname, struct lf_err *err);
 void lf_symres_free(struct lf_symres *r);
+
+/* Does the object define a non-local symbol @name? */
+bool lf_symres_defines(const struct lf_symres *r, const char *name);
 
 bool lf_symres_is_exported(const struct lf_symres *r, const char *name);
 

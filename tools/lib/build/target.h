@@ -38,6 +38,9 @@ enum {
 struct lf_target {
 	/* Inputs, set before lf_target_prepare (zero = default). */
 	const char *src_override;	/* --src: a user's kernel tree */
+	/* Added to the compiles' include path (<repo>/kmod/include, for
+	 * <livefix/fix.h>); NULL for none. */
+	const char *fix_include;
 	unsigned int jobs;		/* make -j for prepare; 0: 1 */
 	const volatile sig_atomic_t *cancel;
 	void (*note)(const char *msg);	/* progress, verbose mode only */
