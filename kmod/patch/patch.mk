@@ -19,4 +19,6 @@ $(obj)/livefix-hook.c: $(LIVEFIX_ROOT)/kmod/patch/hook.c FORCE
 	$(call if_changed,copy)
 targets += livefix-hook.c
 
-KBUILD_EXTRA_SYMBOLS += $(LIVEFIX_ROOT)/kmod/core/Module.symvers
+# livefix build points this at the livefix.ko built for the fix's ABI.
+LIVEFIX_CORE_SYMVERS ?= $(LIVEFIX_ROOT)/kmod/core/Module.symvers
+KBUILD_EXTRA_SYMBOLS += $(LIVEFIX_CORE_SYMVERS)

@@ -6,7 +6,9 @@
 # check is built with `livefix build` and run in a fresh guest by
 # check-fix (LOADED fails before, passes live, fails after unload). A fix
 # with `expect-refused` must be refused with one line containing that
-# text, and leave no module behind.
+# text, and leave no module behind. A fix dir with a `combine` file (fix
+# names, one a line) instead builds ONE module from those fixes' patches
+# (on different files) and checks every LOADED check of them with it.
 #
 #   selftests/harness/corpus.sh [FIX...]      e.g. 01-body 91-data-change
 set -u
@@ -42,7 +44,17 @@ for f in "${fixes[@]}"; do
 	name="lf_fix_${f//-/_}"
 	ko="$out/$name.ko"
 	rm -f "$ko"
-	err=$("$livefix" build -o "$ko" "$dir/fix.patch" 2>&1 >/dev/null)
+	patches=("$dir/fix.patch")
+	loaded="$dir/loaded"
+	if [ -f "$dir/combine" ]; then
+		patches=()
+		loaded=
+		for c in $(grep -v '^#' "$dir/combine"); do
+			patches+=("$root/selftests/fixes/$c/fix.patch")
+			loaded="$loaded${loaded:+,}$root/selftests/fixes/$c/loaded"
+		done
+	fi
+	err=$("$livefix" build -o "$ko" "${patches[@]}" 2>&1 >/dev/null)
 	rc=$?
 	if [ -f "$dir/expect-refused" ]; then
 		want=$(cat "$dir/expect-refused")
@@ -59,7 +71,7 @@ for f in "${fixes[@]}"; do
 	setup=
 	[ -f "$dir/setup" ] && setup="$dir/setup"
 	log=$("$root/scripts/vm-run" --timeout 120 -- "$root/selftests/fixes/check-fix" \
-		"$ko" "$dir/loaded" $setup 2>&1)
+		"$ko" "$loaded" $setup 2>&1)
 	rc=$?
 	sed 's/^/# /' <<<"$log" | grep -v '^# ok '
 	check $rc "$f: fails before, works live, fails after unload, in the guest"

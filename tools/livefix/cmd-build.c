@@ -488,8 +488,9 @@ static int resolve_vmlinux(void *data, const char *name, bool is_local,
 	const struct resolve_ctx *c = data;
 
 	/* A new global of another unit: the module link resolves it. */
-	if (!is_local && bsearch(&name, c->provided->v, c->provided->n,
-				 sizeof(char *), cmp_str)) {
+	if (!is_local && c->provided->n &&
+	    bsearch(&name, c->provided->v, c->provided->n, sizeof(char *),
+		    cmp_str)) {
 		*exported = true;
 		*sympos = 0;
 		return 0;

@@ -24,7 +24,7 @@ static void bad(const char *text, const char *msg, const char *what)
 
 	tap_ok(parse(text, &m, &e) < 0, "%s: refused", what);
 	tap_is_str(e.msg, msg, "%s: message", what);
-	tap_ok(!m.e && !m.n, "%s: nothing left allocated", what);
+	tap_ok(!m.e && !m.n && !m.cb && !m.ncb, "%s: nothing left allocated", what);
 }
 
 static void test_manifest(void)
@@ -67,6 +67,58 @@ static void test_manifest(void)
 	    "duplicate function");
 	bad("vmlinux a 0 b\nvmlinux c 0 b\n", "manifest:2: b used twice",
 	    "duplicate new symbol");
+}
+
+static void test_callbacks(void)
+{
+	struct lf_manifest m;
+	struct lf_err e;
+	struct lf_link_req r = { .name = "lf_test", .id = "test-cb", .cves = "" };
+	const char *d;
+
+	tap_is_int(parse("vmlinux version_proc_show 0 __livefix_new.0.version_proc_show\n"
+			 "callback vmlinux post_patch __livefix_new.0.on\n"
+			 "callback vmlinux pre_unpatch __livefix_new.0.off\n"
+			 "tcp_diag tcp_diag_get_info 0 __livefix_new.1.tcp_diag_get_info\n"
+			 "callback tcp_diag pre_patch __livefix_new.1.check\n",
+			 &m, &e), 0, "callback lines parse");
+	tap_is_int((long long)m.n, 2, "functions are still counted alone");
+	tap_is_int((long long)m.ncb, 3, "three callbacks");
+	if (m.ncb == 3) {
+		tap_is_str(m.cb[0].obj, "vmlinux", "callback object");
+		tap_is_int(m.cb[0].kind, LF_CB_POST_PATCH, "callback kind");
+		tap_is_str(m.cb[2].sym, "__livefix_new.1.check", "callback symbol");
+	}
+	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
+		   "desc.c with callbacks written");
+	d = tfs_read(&fs, "desc.c");
+	tap_has_str(d, "extern void lf_cb_0(struct klp_object *obj) __asm__(\"__livefix_new.0.on\");",
+		    "a void callback is declared with klp's type");
+	tap_has_str(d, "extern int lf_cb_2(struct klp_object *obj) __asm__(\"__livefix_new.1.check\");",
+		    "pre_patch returns int");
+	tap_has_str(d, "{ .name = NULL, .funcs = funcs_0,\n\t  .callbacks = {\n"
+		    "\t\t.post_patch = lf_cb_0,\n\t\t.pre_unpatch = lf_cb_1,\n\t  } },",
+		    "vmlinux's object carries its callbacks");
+	tap_has_str(d, "{ .name = \"tcp_diag\", .funcs = funcs_1,\n\t  .callbacks = {\n"
+		    "\t\t.pre_patch = lf_cb_2,\n\t  } },",
+		    "the module's object its own");
+	lf_manifest_free(&m);
+
+	bad("vmlinux a 0 b\ncallback vmlinux post_patch\n",
+	    "manifest:2: want 'callback <obj> <kind> <symbol>'", "short callback line");
+	bad("vmlinux a 0 b\ncallback vmlinux on_load c\n",
+	    "manifest:2: bad callback kind 'on_load' (pre_patch, post_patch, pre_unpatch, post_unpatch)",
+	    "unknown callback kind");
+	bad("vmlinux a 0 b\ncallback vmlinux post_patch c\ncallback vmlinux post_patch d\n",
+	    "manifest:3: a second post_patch callback for vmlinux (c and d); klp runs one",
+	    "two callbacks of a kind");
+	bad("vmlinux a 0 b\ncallback vmlinux post_patch c\\\");\n",
+	    "manifest:2: bad symbol name 'c\\\");'", "quote in a callback symbol");
+	bad("vmlinux a 0 b\ncallback ext4 post_patch c\n",
+	    "manifest: post_patch callback c for ext4, which the fix does not patch",
+	    "callback of an object without functions");
+	bad("callback vmlinux post_patch c\n", "manifest: replaces no function",
+	    "callbacks alone");
 }
 
 static void test_desc(void)
@@ -157,6 +209,7 @@ int main(void)
 	tap_start();
 	tfs_init(&fs);
 	test_manifest();
+	test_callbacks();
 	test_desc();
 	test_modpost();
 	tfs_cleanup(&fs);

@@ -223,6 +223,75 @@ static void test_symres(void)
 	lf_symres_free(r);
 }
 
+/*
+ * A module: symbols are section offsets, and klp counts same-named ones in
+ * symtab order (module kallsyms), here the opposite of their values.
+ */
+static void test_symres_module(void)
+{
+	struct lf_symres *r = NULL;
+	struct lf_symres_unit u1, u2;
+	struct lf_strv locals = { 0 };
+	struct lf_err err = { 0 };
+	char ko[512];
+	bool exported;
+	unsigned long pos;
+	uint64_t addr, size;
+	unsigned char *bytes = NULL;
+
+	write_file("m1.s", "\t.file \"m1.c\"\n\t.section .text.b,\"ax\"\n\t.skip 32\n"
+		   "\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n"
+		   "\t.globl glob\n\t.type glob,@function\nglob:\n\tret\n\t.size glob,1\n");
+	write_file("m2.s", "\t.file \"m2.c\"\n\t.section .text.a,\"ax\"\n"
+		   "\t.type dup,@function\ndup:\n\tnop\n\tret\n\t.size dup,2\n");
+	write_file("s1.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n"
+		   "\t.type solo,@function\nsolo:\n\tret\n\t.size solo,1\n");
+	write_file("s2.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n");
+	tap_is_int(sh("as -o m1.o m1.s && as -o m2.o m2.s && ld -r -o m.ko m1.o m2.o && "
+		      "as -o s1.o s1.s && as -o s2.o s2.s && ld -r -o s.ko s1.o s2.o && strip --strip-debug s.ko"),
+		   0, "fixture modules link");
+	snprintf(ko, sizeof(ko), "%s/m.ko", dir);
+	tap_is_int(lf_symres_open_module(&r, ko, "lfmod", &err), 0,
+		   "module symres opens: %s", err.msg);
+	if (!r)
+		return;
+	lf_strv_push(&locals, "dup");
+	tap_is_int(lf_symres_unit(r, "drivers/lf/m1.c", &locals, &u1, &err), 0,
+		   "module unit m1.c found");
+	tap_is_int(lf_symres_unit(r, "drivers/lf/m2.c", &locals, &u2, &err), 0,
+		   "module unit m2.c found");
+	tap_ok(!lf_symres_resolve(r, &u1, "dup", true, &exported, &pos, &err) &&
+	       !exported && pos == 1, "m1's dup is sympos 1 (symtab order)");
+	tap_ok(!lf_symres_resolve(r, &u2, "dup", true, &exported, &pos, &err) &&
+	       !exported && pos == 2, "m2's dup is sympos 2, though its value is lower");
+	tap_ok(lf_symres_defines(r, "glob") && !lf_symres_defines(r, "dup"),
+	       "the module defines glob, and no global dup");
+	tap_ok(!lf_symres_resolve(r, &u1, "glob", false, &exported, &pos, &err) &&
+	       !exported && pos == 0, "a module's global is a klp symbol, unique");
+	tap_is_int(lf_symres_function(r, &u2, "dup", true, &addr, &size, &bytes, &err),
+		   0, "a module function's bytes are read: %s", err.msg);
+	tap_ok(addr == 0 && size == 2 && bytes && bytes[0] == 0x90,
+	       "... at its section offset");
+	free(bytes);
+	lf_symres_free(r);
+	r = NULL;
+
+	snprintf(ko, sizeof(ko), "%s/s.ko", dir);
+	tap_is_int(lf_symres_open_module(&r, ko, "lfmod", &err), 0,
+		   "a stripped module (no FILE symbols) opens: %s", err.msg);
+	if (!r)
+		return;
+	tap_is_int(lf_symres_unit(r, "drivers/lf/s1.c", &locals, &u1, &err), 0,
+		   "... its units are the whole module");
+	tap_ok(!lf_symres_resolve(r, &u1, "solo", true, &exported, &pos, &err) &&
+	       pos == 0, "a unique local resolves");
+	tap_ok(lf_symres_resolve(r, &u1, "dup", true, &exported, &pos, &err) == -EEXIST,
+	       "a local defined twice is refused");
+	tap_has_str(err.msg, "more than once", "... saying so");
+	lf_strv_free(&locals);
+	lf_symres_free(r);
+}
+
 int main(void)
 {
 	tap_start();
@@ -235,6 +304,7 @@ int main(void)
 	}
 	test_klpconv();
 	test_symres();
+	test_symres_module();
 	sh("rm -rf \"$PWD\"");
 	return tap_end();
 }

@@ -194,6 +194,31 @@ static void test_refusals(void)
 	lf_objdiff_free(d);
 }
 
+static void test_notrace(void)
+{
+	struct lf_objdiff *d = diff("notrace");
+
+	tap_is_str(fstatus(d, "lf_inner"), "NEW",
+		   "notrace: the changed notrace function is carried, not replaced");
+	tap_is_str(fstatus(d, "lf_entry_a"), "CHANGED", "notrace: its first caller is replaced");
+	tap_is_str(fstatus(d, "lf_entry_b"), "CHANGED", "notrace: and its second");
+	tap_is_str(fstatus(d, "lf_bystander"), "UNCHANGED", "notrace: others stay");
+	verdict(d, 0, NULL, "notrace");
+	lf_objdiff_free(d);
+}
+
+static void test_marks(void)
+{
+	struct lf_objdiff *d = diff("marks");
+
+	tap_is_str(fstatus(d, "lf_ignored"), "UNCHANGED", "marks: an ignored function stays");
+	tap_is_str(fstatus(d, "lf_forced"), "CHANGED", "marks: a forced one is replaced");
+	tap_is_str(fstatus(d, "lf_plain"), "CHANGED", "marks: a plain change is replaced");
+	tap_is_str(fstatus(d, "lf_hot"), "UNCHANGED", "marks: an ignored section stays");
+	verdict(d, 0, NULL, "marks");
+	lf_objdiff_free(d);
+}
+
 static void test_special(void)
 {
 	struct lf_objdiff *d = diff("special");
@@ -320,6 +345,8 @@ int main(void)
 	test_cold();
 	test_strings();
 	test_refusals();
+	test_notrace();
+	test_marks();
 	test_special();
 	test_shared_section();
 	test_bad_input();

@@ -439,41 +439,23 @@ static int run_kbuild(const struct lf_target *t, const char *const *argv,
 	return 0;
 }
 
-/* Was kmod/core/livefix.ko built against @abi's headers? */
-static bool core_built_for(const char *ko, const char *abi)
-{
-	struct lf_modinfo mi = { 0 };
-	char release[256];
-	bool same = false;
-
-	if (lf_modfile_read_info(ko, &mi, NULL) == 0 && mi.vermagic &&
-	    lf_vermagic_release(mi.vermagic, release, sizeof(release)) == 0)
-		same = !strcmp(release, abi);
-	lf_modinfo_free(&mi);
-	return same;
-}
-
 /*
  * livefix.ko's exports, which patch.mk feeds to modpost: their CRCs must
- * come from a build against the same headers, so kmod/core is (re)built
- * when it is missing or was built for another ABI; kbuild sees the other
- * kernel in its .cmd files and rebuilds it whole.
+ * come from a build against the same headers. scripts/core-ko builds
+ * livefix.ko for the target's ABI in <cache>/<ABI>/core, so building a fix
+ * for one kernel never replaces the livefix.ko built for another.
  */
 static int core_symvers(const struct lf_target *t, const struct lf_link_req *r,
-			struct lf_err *err)
+			char *symvers, size_t size, struct lf_err *err)
 {
-	char symvers[PATH_MAX], ko[PATH_MAX], mdir[PATH_MAX], log[PATH_MAX], jobs[24];
-	const char *argv[] = { "make", "-C", t->kdir, mdir, jobs, "modules", NULL };
+	char script[PATH_MAX], log[PATH_MAX];
+	const char *argv[] = { script, t->abi, NULL };
 
-	if (lf_path(symvers, sizeof(symvers), "%s/kmod/core/Module.symvers", r->repo) ||
-	    lf_path(ko, sizeof(ko), "%s/kmod/core/livefix.ko", r->repo) ||
-	    lf_path(mdir, sizeof(mdir), "M=%s/kmod/core", r->repo) ||
-	    lf_path(log, sizeof(log), "%s/kmod-core.log", t->logdir))
+	if (lf_path(script, sizeof(script), "%s/scripts/core-ko", r->repo) ||
+	    lf_path(log, sizeof(log), "%s/kmod-core.log", t->logdir) ||
+	    lf_path(symvers, size, "%s/core/Module.symvers", t->dir))
 		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", r->repo);
-	if (lf_path_exists(symvers) && core_built_for(ko, t->abi))
-		return 0;
-	snprintf(jobs, sizeof(jobs), "-j%u", r->jobs ? r->jobs : 1);
-	return run_kbuild(t, argv, log, "building kmod/core (livefix.ko)", err);
+	return run_kbuild(t, argv, log, "building livefix.ko", err);
 }
 
 int lf_link(const struct lf_target *t, const struct lf_link_req *r,
@@ -483,8 +465,9 @@ int lf_link(const struct lf_target *t, const struct lf_link_req *r,
 	char *kbuild = NULL, *objlist = NULL, *rules = NULL;
 	char path[PATH_MAX], mdir[PATH_MAX];
 	char log[PATH_MAX], jobs[24], ko[PATH_MAX], wd[PATH_MAX];
+	char core[PATH_MAX + 32], symvers[PATH_MAX];
 	const char *argv[] = { "make", "-C", t->kdir, mdir, "KBUILD_MODPOST_WARN=1",
-			       jobs, "modules", NULL };
+			       core, jobs, "modules", NULL };
 	struct lf_manifest m;
 	int ret;
 
@@ -494,7 +477,9 @@ int lf_link(const struct lf_target *t, const struct lf_link_req *r,
 	ret = lf_manifest_read(r->manifest, &m, err);
 	if (ret)
 		return ret;
-	ret = core_symvers(t, r, err);
+	ret = core_symvers(t, r, symvers, sizeof(symvers), err);
+	if (!ret)
+		snprintf(core, sizeof(core), "LIVEFIX_CORE_SYMVERS=%s", symvers);
 	if (ret)
 		goto out;
 

@@ -1079,6 +1079,156 @@ static bool has_fentry(const struct lf_elfobj *o, size_t f)
 	return false;
 }
 
+/* Does function @caller of @o reference function @callee (a call)? */
+static bool references(const struct lf_elfobj *o, size_t caller, size_t callee)
+{
+	const struct lf_esym *y = &o->syms[caller];
+	const struct lf_esec *s = lf_elfobj_sym_sec(o, caller);
+	size_t csec = o->syms[callee].shndx, k;
+
+	if (!s)
+		return false;
+	for (k = lf_esec_rela_lower(s, y->value);
+	     k < s->nrela && s->rela[k].off < y->value + y->size; k++) {
+		struct lf_eloc loc;
+
+		lf_elfobj_rela_loc(o, y->shndx, &s->rela[k], &loc);
+		if (loc.sym == callee)
+			return true;
+		if (loc.sec && loc.sec == csec &&
+		    (lf_elfobj_func_of_sec(o, csec) == callee ||
+		     lf_elfobj_sym_at(o, csec, loc.p) == callee))
+			return true;
+	}
+	return false;
+}
+
+/* The function a .livefix.* mark's relocation points to, or NULL. */
+static struct lf_objdiff_func *marked_func(struct ctx *c, size_t sec,
+					   const struct lf_erela *r)
+{
+	const struct lf_elfobj *oa = c->a.o;
+	struct lf_eloc loc;
+	size_t sym;
+
+	lf_elfobj_rela_loc(oa, sec, r, &loc);
+	sym = oa->syms[loc.sym].type == STT_FUNC ? loc.sym :
+	      loc.sec ? lf_elfobj_sym_at(oa, loc.sec, loc.v) : 0;
+	for (size_t i = 0; sym && i < c->d->nfuncs; i++)
+		if (c->d->funcs[i].sym == sym)
+			return &c->d->funcs[i];
+	return NULL;
+}
+
+/* Is @sec @name, or a part of it ("name.*")? */
+static bool in_section(const char *sec, const char *name, size_t len)
+{
+	return len && !strncmp(sec, name, len) && (!sec[len] || sec[len] == '.');
+}
+
+/*
+ * The author's marks (<livefix/fix.h>): LIVEFIX_IGNORE_FUNCTION(fn) and
+ * LIVEFIX_IGNORE_SECTION("name") make functions UNCHANGED whatever their
+ * code, LIVEFIX_FORCE_FUNCTION(fn) makes an existing one CHANGED.
+ */
+static void apply_marks(struct ctx *c)
+{
+	const struct lf_elfobj *oa = c->a.o;
+	struct lf_objdiff *d = c->d;
+
+	for (size_t sec = 1; sec < oa->nsecs; sec++) {
+		const struct lf_esec *s = &oa->secs[sec];
+		bool force = s->name && !strcmp(s->name, ".livefix.force.function");
+
+		if (!s->name || (!force && strcmp(s->name, ".livefix.ignore.function")))
+			continue;
+		for (size_t k = 0; k < s->nrela; k++) {
+			struct lf_objdiff_func *f = marked_func(c, sec, &s->rela[k]);
+
+			if (!f)
+				continue;
+			if (!force) {
+				f->status = LF_UNCHANGED;
+			} else if (f->old_name && f->status == LF_UNCHANGED) {
+				f->status = LF_CHANGED;
+				f->lines_only = false;
+			}
+		}
+	}
+	for (size_t sec = 1; sec < oa->nsecs; sec++) {
+		const struct lf_esec *s = &oa->secs[sec];
+		const char *p, *end;
+
+		if (!s->name || strcmp(s->name, ".livefix.ignore.section") || !s->data)
+			continue;
+		p = (const char *)s->data;
+		end = p + s->sh.sh_size;
+		while (p < end) {
+			size_t len = strnlen(p, (size_t)(end - p));
+
+			for (size_t i = 0; len && i < d->nfuncs; i++) {
+				const struct lf_esec *fs = lf_elfobj_sym_sec(oa, d->funcs[i].sym);
+
+				if (fs && in_section(fs->name, p, len))
+					d->funcs[i].status = LF_UNCHANGED;
+			}
+			p += len + 1;
+		}
+	}
+	for (size_t i = 0; i < d->nfuncs; i++)
+		if (d->funcs[i].part_of >= 0)
+			d->funcs[i].status = d->funcs[d->funcs[i].part_of].status;
+}
+
+/*
+ * A changed static function that ftrace cannot patch (no __fentry__: an
+ * inline one, like the __do_sys_<name> body of a syscall, which the
+ * kernel's inline makes notrace) is carried as a new function instead,
+ * and its callers in the unit are replaced so they call the copy. Callers
+ * may be notrace as well: up to a fixpoint.
+ */
+static void replace_notrace_callers(struct ctx *c)
+{
+	const struct lf_elfobj *oa = c->a.o, *ob = c->b.o;
+	struct lf_objdiff *d = c->d;
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < d->nfuncs; i++) {
+			struct lf_objdiff_func *f = &d->funcs[i];
+			size_t t = c->a.twin[f->sym];
+			bool called = false;
+
+			if (f->status != LF_CHANGED || f->part_of >= 0 || !t ||
+			    !f->old_local || has_fentry(ob, t))
+				continue;
+			for (size_t j = 0; j < d->nfuncs; j++)
+				if (j != i && d->funcs[j].part_of < 0 &&
+				    references(oa, d->funcs[j].sym, f->sym))
+					called = true;
+			/* Not called here: left CHANGED, and refused below. */
+			if (!called)
+				continue;
+			f->status = LF_NEW;
+			for (size_t j = 0; j < d->nfuncs; j++) {
+				struct lf_objdiff_func *g = &d->funcs[j];
+
+				if (j == i || g->part_of >= 0 || g->status != LF_UNCHANGED ||
+				    !references(oa, g->sym, f->sym))
+					continue;
+				g->status = LF_CHANGED;
+				g->lines_only = false;
+				again = true;
+			}
+		}
+	}
+	/* .cold parts follow their function. */
+	for (size_t i = 0; i < d->nfuncs; i++)
+		if (d->funcs[i].part_of >= 0)
+			d->funcs[i].status = d->funcs[d->funcs[i].part_of].status;
+}
+
 static int build_funcs(struct ctx *c)
 {
 	const struct lf_elfobj *oa = c->a.o, *ob = c->b.o;
@@ -1147,6 +1297,8 @@ static int build_funcs(struct ctx *c)
 		if (f->part_of >= 0)
 			f->status = d->funcs[f->part_of].status;
 	}
+	apply_marks(c);
+	replace_notrace_callers(c);
 	/* Refusals, per unit. */
 	for (i = 0; i < d->nfuncs; i++) {
 		struct lf_objdiff_func *f = &d->funcs[i];

@@ -81,9 +81,15 @@ static int load_symtab(struct lf_symres *r, const char *path,
 	data = elf_getdata(scn, NULL);
 	n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
 	r->syms = calloc(n ? n : 1, sizeof(*r->syms));
-	r->groups = calloc(n ? n + 1 : 1, sizeof(*r->groups));
+	r->groups = calloc(n + 2, sizeof(*r->groups));
 	if (!r->syms || !r->groups)
 		return lf_err_set(err, -ENOMEM, "out of memory");
+	/*
+	 * Distro modules are stripped of their FILE symbols: locals before
+	 * any FILE symbol form one group, the whole module's.
+	 */
+	if (r->module)
+		r->groups[++group] = "";
 
 	for (i = 1; i < n; i++) {
 		GElf_Sym s;
@@ -231,6 +237,8 @@ void lf_symres_free(struct lf_symres *r)
 
 bool lf_symres_is_exported(const struct lf_symres *r, const char *name)
 {
+	if (!r->exports.n)	/* a module's: none */
+		return false;
 	return bsearch(&name, r->exports.v, r->exports.n, sizeof(char *),
 		       cmp_str) != NULL;
 }
@@ -297,6 +305,10 @@ int lf_symres_unit(const struct lf_symres *r, const char *src,
 			ties++;
 		}
 	}
+	if (!candidates && r->module && r->ngroups == 1) {
+		unit->group = 1;	/* a stripped module: all its locals */
+		return 0;
+	}
 	if (!candidates)
 		return lf_err_set(err, -ENOENT,
 				  "%s: no such unit in %s (%s)", src, r->what,
@@ -332,8 +344,17 @@ static size_t find_local(const struct lf_symres *r, size_t group,
 	for (i = 0; i < n; i++) {
 		size_t k = r->by_name[first + i];
 
-		if (r->syms[k].group == group)
-			return k;
+		if (r->syms[k].group != group)
+			continue;
+		/* In a FILE-less module group, two units' statics may clash. */
+		if (r->module && i + 1 < n &&
+		    r->syms[r->by_name[first + i + 1]].group == group) {
+			lf_err_set(err, -EEXIST,
+				   "%s: local symbol %s is defined more than once in %s (which is this unit's cannot be told)",
+				   src, name, r->what);
+			return (size_t)-1;
+		}
+		return k;
 	}
 	cut = suffix_start(name);
 	if (cut == strlen(name)) {

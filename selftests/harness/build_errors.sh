@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `livefix build` on inputs it must refuse: each is one line on stderr
+# naming the fault, a non-zero exit, and no module left behind. All but
+# the __init case fail before anything is compiled.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+livefix="$root/tools/livefix/livefix"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+check() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# refused WHAT WANT ARGS...: build in an empty directory, -o lf_err.ko.
+refused() {
+	local what=$1 want=$2 err rc
+	shift 2
+	rm -rf "$tmp/run" && mkdir "$tmp/run"
+	err=$(cd "$tmp/run" && "$livefix" build -o lf_err.ko "$@" 2>&1 >/dev/null)
+	rc=$?
+	echo "# $what: $err"
+	check $((rc == 0)) "$what: build fails"
+	grep -qF -- "$want" <<<"$err" && [ "$(wc -l <<<"$err")" -eq 1 ]
+	check $? "$what: one line saying '$want'"
+	[ -z "$(find "$tmp/run" -name '*.ko')" ]
+	check $? "$what: no module is left"
+}
+
+cat >"$tmp/noapply.patch" <<'P'
+--- a/fs/proc/version.c
++++ b/fs/proc/version.c
+@@ -10,7 +10,7 @@
+ static int version_proc_show(struct seq_file *m, void *v)
+ {
+ 	seq_printf(m, linux_proc_banner,
+-		utsname()->nodename_not_there,
++		utsname()->nodename,
+ 		utsname()->release,
+ 		utsname()->version);
+ 	return 0;
+P
+cat >"$tmp/makefile.patch" <<'P'
+--- a/fs/proc/Makefile
++++ b/fs/proc/Makefile
+@@ -1,3 +1,4 @@
+ # SPDX-License-Identifier: GPL-2.0
++# livefix build_errors
+ #
+ # Makefile for the Linux proc filesystem routines.
+P
+: >"$tmp/empty.patch"
+cat >"$tmp/init.patch" <<'P'
+--- a/fs/proc/version.c
++++ b/fs/proc/version.c
+@@ -20,7 +20,7 @@
+ {
+ 	struct proc_dir_entry *pde;
+ 
+-	pde = proc_create_single("version", 0, NULL, version_proc_show);
++	pde = proc_create_single("version", 0444, NULL, version_proc_show);
+ 	pde_make_permanent(pde);
+ 	return 0;
+ }
+P
+
+echo "TAP version 13"
+refused "missing patch file" "$tmp/nope.patch: No such file or directory" \
+	"$tmp/nope.patch"
+refused "empty diff" "empty.patch: no changes" "$tmp/empty.patch"
+refused "non-C file" "fs/proc/Makefile: not C source" "$tmp/makefile.patch"
+refused "unknown ABI" "unknown ABI 6.12.999+deb12-amd64" \
+	-t 6.12.999+deb12-amd64 "$root/selftests/fixes/01-body/fix.patch"
+refused "diff that does not apply" "does not apply to fs/proc/version.c" \
+	"$tmp/noapply.patch"
+refused "change to __init code" "change to __init code proc_version_init" \
+	"$tmp/init.patch"
+echo "1..$n"
+echo "# $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
