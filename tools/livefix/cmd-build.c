@@ -24,8 +24,10 @@
 #include "../lib/build/compile.h"
 #include "../lib/build/elfobj.h"
 #include "../lib/build/emit.h"
+#include "../lib/build/crc.h"
 #include "../lib/build/fingerprint.h"
 #include "../lib/build/hdrfuncs.h"
+#include "../lib/build/ibtseal.h"
 #include "../lib/build/inlines.h"
 #include "../lib/build/klpconv.h"
 #include "../lib/build/link.h"
@@ -66,6 +68,8 @@ struct build {
 	struct lf_patchset ps;
 	char **units;		/* the .c files, in diff order */
 	struct lf_strv header_units;	/* all units, owning the strings */
+	struct lf_ibtseal *seal;	/* vmlinux's sealed ENDBRs */
+	char *symvers_text;		/* Module.symvers, for CRC checks */
 	char (*owners)[64];
 	size_t nunits;
 	size_t nfuncs;		/* functions replaced */
@@ -626,6 +630,28 @@ static void unit_files(const struct build *b, size_t i, char *before,
 	lf_path(pm, PATH_MAX, "%s/manifest%zu", b->tmp, i);
 }
 
+/* A unit's exported symbols must keep the CRCs modules were built with. */
+static int check_crcs(const struct build *b, size_t i, const char *after,
+		      struct lf_err *err)
+{
+	char path[PATH_MAX], *text;
+	struct lf_crcs crcs;
+	size_t len;
+	int ret;
+
+	if (lf_path(path, sizeof(path), "%s.cmd", after) || !lf_path_exists(path))
+		return 0;
+	if (lf_slurp(path, &text, &len, 16u << 20))
+		return lf_err_set(err, -EIO, "%s: cannot read", path);
+	ret = lf_crc_parse_cmd(text, &crcs);
+	free(text);
+	if (ret)
+		return lf_err_set(err, ret, "out of memory");
+	ret = lf_crc_check(b->units[i], &crcs, b->symvers_text, err);
+	lf_crcs_free(&crcs);
+	return ret;
+}
+
 /*
  * Pass one: diff every unit, so that the new globals of all units are
  * known before any unit's references are resolved. diffs[i] stays NULL
@@ -641,6 +667,9 @@ static int diff_units(struct build *b, struct lf_objdiff **diffs,
 		struct lf_objdiff *d = NULL;
 
 		unit_files(b, i, before, after, po, pm);
+		ret = check_crcs(b, i, after, err);
+		if (ret)
+			break;	/* the message names the unit */
 		ret = lf_objdiff(before, after, &d, err);
 		if (!ret)
 			ret = lf_objdiff_verdict(d, err);
@@ -738,6 +767,28 @@ static int unit_callbacks(const char *after_o, const struct lf_objdiff *d,
 	return ret;
 }
 
+/* Where a reference of patch.o lands in vmlinux, for the IBT check. */
+static uint64_t vmlinux_addr_of(void *data, const char *sym)
+{
+	static const char klp[] = ".klp.sym.vmlinux.";
+	const struct lf_symres *r = data;
+	char name[512];
+	const char *comma;
+	unsigned long pos = 0;
+
+	if (strncmp(sym, ".klp.sym.", 9))
+		return lf_symres_func_addr(r, sym, 0);
+	if (strncmp(sym, klp, sizeof(klp) - 1))
+		return 0;	/* a module's: its loader seals nothing we know */
+	comma = strrchr(sym, ',');
+	if (!comma || (size_t)(comma - sym) - (sizeof(klp) - 1) >= sizeof(name))
+		return 0;
+	snprintf(name, sizeof(name), "%.*s", (int)(comma - sym - (sizeof(klp) - 1)),
+		 sym + sizeof(klp) - 1);
+	pos = strtoul(comma + 1, NULL, 10);
+	return lf_symres_func_addr(r, name, pos);
+}
+
 /* Pass two: emit one unit's patch.o and fingerprint what it replaces. */
 static int emit_unit(struct build *b, size_t i, const struct lf_objdiff *d,
 		     const struct lf_symres *r, const struct lf_strv *provided,
@@ -764,6 +815,8 @@ static int emit_unit(struct build *b, size_t i, const struct lf_objdiff *d,
 	if (!ret)
 		ret = lf_emit(after, d, (unsigned int)i, b->owners[i], &res, po, pm,
 			      err);
+	if (!ret)
+		ret = lf_ibtseal_check(b->seal, po, vmlinux_addr_of, (void *)r, err);
 	if (!ret)
 		ret = lf_fingerprint_unit(before, pm, mod ? mod : r, &unit, mf,
 					  &nfuncs, err);
@@ -794,9 +847,19 @@ static int diff_stage(struct build *b, struct lf_strv *objs, char *manifest,
 		ret = lf_err_set(err, -ENAMETOOLONG, "path too long");
 		goto out;
 	}
+	{
+		size_t len;
+
+		if (lf_slurp(b->t.symvers, &b->symvers_text, &len, 64u << 20)) {
+			ret = lf_err_set(err, -EIO, "%s: cannot read", b->t.symvers);
+			goto out;
+		}
+	}
 	ret = diff_units(b, diffs, &provided, err);
 	if (!ret)
 		ret = lf_symres_open(&r, b->t.vmlinux, b->t.symvers, err);
+	if (!ret)
+		ret = lf_ibtseal_open(b->t.vmlinux, &b->seal, err);
 	if (ret)
 		goto out;
 	mf = fopen(manifest, "we");
@@ -951,6 +1014,8 @@ static void cleanup(struct build *b)
 		lf_rm_rf(b->tmp);
 	lf_units_free(&b->u);
 	lf_strv_free(&b->header_units);
+	lf_ibtseal_free(b->seal);
+	free(b->symvers_text);
 	free(b->units);
 	free(b->owners);
 }

@@ -709,6 +709,29 @@ static size_t blame_unit(const char *line, const char *const *units, size_t n,
 	return 0;
 }
 
+/*
+ * Keep kbuild's <dir>/.<unit>.o.cmd beside the copied object as
+ * <out>.cmd: for a unit that exports symbols it holds their MODVERSIONS
+ * CRCs ("#SYMVER" lines). A unit without one is fine.
+ */
+static int copy_cmd_file(const struct lf_target *t, const char *target,
+			 const char *out)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	const char *base = strrchr(target, '/');
+	int ret;
+
+	base = base ? base + 1 : target;
+	if (lf_path(from, sizeof(from), "%s/%.*s.%s.cmd", t->obj,
+		    (int)(base - target), target, base) ||
+	    lf_path(to, sizeof(to), "%s.cmd", out))
+		return -ENAMETOOLONG;
+	if (!lf_path_exists(from))
+		return 0;
+	ret = lf_copy_file(from, to, false);
+	return ret;
+}
+
 int lf_compile_units(const struct lf_target *t, const char *const *units,
 		     const char *const *outs, size_t n, unsigned int jobs,
 		     const char *log, struct lf_err *err)
@@ -794,6 +817,12 @@ int lf_compile_units(const struct lf_target *t, const char *const *units,
 		if (ret) {
 			ret = lf_err_set(err, ret, "compile %s: cannot copy %s to %s: %s",
 					 units[i], objpath, outs[i], strerror(-ret));
+			goto out;
+		}
+		ret = copy_cmd_file(t, targets[i], outs[i]);
+		if (ret) {
+			ret = lf_err_set(err, ret, "compile %s: cannot keep its .cmd file: %s",
+					 units[i], strerror(-ret));
 			goto out;
 		}
 	}

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -113,6 +114,23 @@ size_t lf_ibtseal_count(const struct lf_ibtseal *s)
 	return s->n;
 }
 
+/* The kernel's name for a patch-object symbol: drop livefix's decoration. */
+static const char *plain_name(const char *sym, char *buf, size_t size)
+{
+	const char *p;
+
+	if (!strncmp(sym, ".klp.sym.", 9) && (p = strchr(sym + 9, '.'))) {
+		const char *comma = strrchr(p, ',');
+
+		snprintf(buf, size, "%.*s", (int)(comma ? comma - p - 1 : (long)strlen(p + 1)),
+			 p + 1);
+		return buf;
+	}
+	if (!strncmp(sym, "__livefix_new.", 14) && (p = strchr(sym + 14, '.')))
+		return p + 1;
+	return sym;
+}
+
 int lf_ibtseal_check(const struct lf_ibtseal *s, const char *patch_o,
 		     uint64_t (*addr_of)(void *data, const char *sym),
 		     void *data, struct lf_err *err)
@@ -143,9 +161,15 @@ int lf_ibtseal_check(const struct lf_ibtseal *s, const char *patch_o,
 			if (!addr || !lf_ibtseal_sealed(s, addr))
 				continue;
 			user = lf_elfobj_sym_at(o, i, (int64_t)r->off);
-			ret = lf_err_set(err, -ENOTSUP,
-					 "%s: the fix takes the address of %s, whose ENDBR the kernel seals at boot (IBT); an indirect call would fault",
-					 user ? o->syms[user].name : sec->name, y->name);
+			{
+				char a[512], b[512];
+
+				ret = lf_err_set(err, -ENOTSUP,
+						 "%s: the fix takes the address of %s, whose ENDBR the kernel seals at boot (IBT); an indirect call would fault",
+						 plain_name(user ? o->syms[user].name : sec->name,
+							    a, sizeof(a)),
+						 plain_name(y->name, b, sizeof(b)));
+			}
 		}
 	}
 	lf_elfobj_close(o);

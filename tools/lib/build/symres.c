@@ -420,6 +420,17 @@ static unsigned long sympos_of(const struct lf_symres *r, size_t k)
 	return 0;
 }
 
+uint64_t lf_symres_func_addr(const struct lf_symres *r, const char *name,
+			     unsigned long sympos)
+{
+	size_t first, n = name_range(r, name, &first), k;
+
+	if (!n || (sympos == 0 && n != 1) || sympos > n)
+		return 0;
+	k = r->by_name[first + (sympos ? sympos - 1 : 0)];
+	return r->syms[k].type == STT_FUNC ? r->syms[k].addr : 0;
+}
+
 static size_t find(const struct lf_symres *r, const struct lf_symres_unit *unit,
 		   const char *name, bool is_local, struct lf_err *err)
 {

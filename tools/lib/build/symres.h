@@ -65,6 +65,13 @@ int lf_symres_resolve(const struct lf_symres *r,
 		      bool is_local, bool *exported, unsigned long *sympos,
 		      struct lf_err *err);
 
+/*
+ * Address of the function klp would pick for (@name, @sympos), or 0 when
+ * there is none or it is not a function.
+ */
+uint64_t lf_symres_func_addr(const struct lf_symres *r, const char *name,
+			     unsigned long sympos);
+
 /* Address, size and shipped bytes of a function (malloc'd into *bytes). */
 int lf_symres_function(const struct lf_symres *r,
 		       const struct lf_symres_unit *unit, const char *name,
