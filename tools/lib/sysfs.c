@@ -181,3 +181,20 @@ int lf_list_dir(const char *dir, enum lf_list_filter filter,
 	lf_strv_sort(out);
 	return 0;
 }
+
+bool lf_relpath_inside(const char *p)
+{
+	if (!*p || *p == '/')
+		return false;
+	for (const char *c = p; *c;) {
+		size_t cl = strcspn(c, "/");
+
+		if (!cl || (cl == 1 && c[0] == '.') ||
+		    (cl == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += cl;
+		if (*c && !*++c)
+			return false;	/* trailing '/' */
+	}
+	return true;
+}

@@ -31,6 +31,12 @@ int lf_read_long(const char *path, long *val);
 int lf_write_text(const char *path, const char *text);
 
 bool lf_path_exists(const char *path);
+
+/*
+ * A relative path that stays inside the directory it is joined to: not
+ * empty, not absolute, no empty, "." or ".." component, no trailing '/'.
+ */
+bool lf_relpath_inside(const char *p);
 bool lf_is_dir(const char *path);
 
 enum lf_list_filter {

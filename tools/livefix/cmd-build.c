@@ -271,7 +271,7 @@ static int parse_units(struct build *b, struct lf_err *err)
 		const struct lf_touched *f = &b->u.files[i];
 
 		if (f->kind == LF_FILE_HEADER && !f->created && !f->deleted) {
-			if (f->path[0] == '/' || strstr(f->path, ".."))
+			if (!lf_relpath_inside(f->path))
 				return lf_err_set(err, -EINVAL,
 						  "%s: not a kernel source path", f->path);
 			continue;	/* expanded to units once the target is ready */

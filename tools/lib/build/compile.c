@@ -469,20 +469,7 @@ bool lf_unit_path_ok(const char *unit)
 		      (c >= '0' && c <= '9') || strchr("_-.,+/", c)))
 			return false;
 	}
-	/* No empty, "." or ".." component. */
-	for (p = unit; *p;) {
-		size_t cl = strcspn(p, "/");
-
-		if (!cl || (cl == 1 && p[0] == '.') ||
-		    (cl == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		p += cl;
-		if (*p)
-			p++;
-		if (!*p && p[-1] == '/')
-			return false;
-	}
-	return true;
+	return lf_relpath_inside(unit);
 }
 
 /* "fs/proc/version.c" + ".o" -> "fs/proc/version.o". */

@@ -310,19 +310,7 @@ static int journal_read(const char *dir, struct journal *j, struct lf_err *err)
 /* Journal paths come from a diff: they must stay inside the tree. */
 static bool rel_path_ok(const char *p)
 {
-	if (!*p || *p == '/')
-		return false;
-	for (const char *c = p; *c;) {
-		size_t cl = strcspn(c, "/");
-
-		if (!cl || (cl == 1 && c[0] == '.') ||
-		    (cl == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
-		c += cl;
-		if (*c)
-			c++;
-	}
-	return !strchr(p, '\n');
+	return lf_relpath_inside(p) && !strchr(p, '\n');
 }
 
 static time_t scrub_after_s;

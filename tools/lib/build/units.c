@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sysfs.h"
 #include "patchset.h"
 
 #define MAX_PATCH_SIZE (64u << 20)
@@ -193,18 +194,8 @@ static void track_line(struct func_track *ft, const char *s, size_t len)
 
 static bool rel_ok(const char *p)
 {
-	if (!*p || *p == '/')
+	if (!lf_relpath_inside(p))
 		return false;
-	for (const char *c = p; *c;) {
-		size_t cl = strcspn(c, "/");
-
-		if (!cl || (cl == 1 && c[0] == '.') ||
-		    (cl == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
-		c += cl;
-		if (*c)
-			c++;
-	}
 	for (const char *c = p; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == '\\')
 			return false;
