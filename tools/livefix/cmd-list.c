@@ -18,15 +18,9 @@ int cmd_list(int argc, char **argv)
 	struct lf_err err;
 	int npos, ret;
 
-	switch (lf_parse_opts(verb, argc, argv, opts, 1, &npos)) {
-	case LF_OPT_HELP:
-		lf_usage_verb(verb);
-		return LF_EXIT_OK;
-	case LF_OPT_ERROR:
-		return LF_EXIT_USAGE;
-	case LF_OPT_OK:
-		break;
-	}
+	ret = lf_cmd_options(verb, argc, argv, opts, 1, &npos);
+	if (ret >= 0)
+		return ret;
 	if (!lf_want_args(verb, npos, argv, 0, ""))
 		return LF_EXIT_USAGE;
 

@@ -11,45 +11,25 @@
 
 int cmd_load(int argc, char **argv)
 {
-	const char *verb = "load", *timeout = NULL;
-	const struct lf_opt opts[] = { { "timeout", &timeout, NULL } };
+	const char *verb = "load";
 	struct lf_load_req req = { .timeout_s = LF_DEFAULT_TIMEOUT_S };
 	struct lf_load_result res;
 	struct lf_kmod_ops ops;
 	struct kmod_ctx *ctx;
 	struct lf_env env;
 	struct lf_err err;
-	int npos, ret;
+	int ret;
 
-	switch (lf_parse_opts(verb, argc, argv, opts, 1, &npos)) {
-	case LF_OPT_HELP:
-		lf_usage_verb(verb);
-		return LF_EXIT_OK;
-	case LF_OPT_ERROR:
-		return LF_EXIT_USAGE;
-	case LF_OPT_OK:
-		break;
-	}
-	if (timeout && !lf_parse_timeout(verb, timeout, &req.timeout_s))
-		return LF_EXIT_USAGE;
-	if (!lf_want_args(verb, npos, argv, 1, "FILE.ko"))
-		return LF_EXIT_USAGE;
-	req.path = argv[1];
+	ret = lf_cmd_timeout_and_arg(verb, argc, argv, "FILE.ko", &req.timeout_s,
+				     &req.path);
+	if (ret >= 0)
+		return ret;
 
+	if (!lf_cmd_kernel_open(verb, req.path, &env, &ctx, &ops))
+		return LF_EXIT_FAIL;
 	lf_err_clear(&err);
-	if (lf_env_init(&env, &err)) {
-		lf_report(verb, "%s", err.msg);
-		return LF_EXIT_FAIL;
-	}
-	ctx = lf_kmod_new();
-	if (!ctx) {
-		lf_report(verb, "%s: cannot create a libkmod context", req.path);
-		return LF_EXIT_FAIL;
-	}
-	lf_kmod_ops_real(&ops, ctx);
 
 	/* Ctrl-C must not leave a half-applied fix: it triggers the revert. */
-	lf_catch_interrupts();
 	req.cancel = &lf_interrupted;
 	ret = lf_fix_load(&env, &ops, &req, &res, &err);
 	kmod_unref(ctx);

@@ -13,17 +13,11 @@ int cmd_version(int argc, char **argv)
 	struct lf_env env;
 	struct lf_err err;
 	char core[64];
-	int npos;
+	int npos, ret;
 
-	switch (lf_parse_opts(verb, argc, argv, NULL, 0, &npos)) {
-	case LF_OPT_HELP:
-		lf_usage_verb(verb);
-		return LF_EXIT_OK;
-	case LF_OPT_ERROR:
-		return LF_EXIT_USAGE;
-	case LF_OPT_OK:
-		break;
-	}
+	ret = lf_cmd_options(verb, argc, argv, NULL, 0, &npos);
+	if (ret >= 0)
+		return ret;
 	if (!lf_want_args(verb, npos, argv, 0, ""))
 		return LF_EXIT_USAGE;
 	lf_err_clear(&err);

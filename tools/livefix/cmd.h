@@ -51,6 +51,23 @@ enum lf_opt_result lf_parse_opts(const char *verb, int argc, char **argv,
 				 const struct lf_opt *opts, size_t nopts,
 				 int *npos);
 
+/*
+ * lf_parse_opts() the way every verb reacts to it: returns -1 to carry on,
+ * else the exit status to return at once (help printed, or a usage error
+ * already reported).
+ */
+int lf_cmd_options(const char *verb, int argc, char **argv,
+		   const struct lf_opt *opts, size_t nopts, int *npos);
+
+/*
+ * The command line of load and unload: [--timeout S] @what. Returns -1
+ * with *timeout_s (left alone without --timeout) and *arg set, else the
+ * exit status to return at once.
+ */
+int lf_cmd_timeout_and_arg(const char *verb, int argc, char **argv,
+			   const char *what, double *timeout_s,
+			   const char **arg);
+
 /* Parse "--timeout": positive, finite, at most a day. Reports on error. */
 bool lf_parse_timeout(const char *verb, const char *s, double *out);
 
@@ -61,5 +78,18 @@ bool lf_want_args(const char *verb, int npos, char **argv, int want,
 /* SIGINT/SIGTERM/SIGHUP set a flag instead of killing us mid-transition. */
 extern volatile sig_atomic_t lf_interrupted;
 void lf_catch_interrupts(void);
+
+struct kmod_ctx;
+struct lf_env;
+struct lf_kmod_ops;
+
+/*
+ * What a verb that changes the kernel needs: the environment, a libkmod
+ * context behind @ops, and interrupts turned into lf_interrupted, so that
+ * Ctrl-C reverts rather than leaving a half-done transition. On failure
+ * it reports (naming @what) and returns false.
+ */
+bool lf_cmd_kernel_open(const char *verb, const char *what, struct lf_env *env,
+			struct kmod_ctx **ctx, struct lf_kmod_ops *ops);
 
 #endif

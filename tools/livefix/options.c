@@ -118,3 +118,37 @@ void lf_catch_interrupts(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 }
+
+int lf_cmd_options(const char *verb, int argc, char **argv,
+		   const struct lf_opt *opts, size_t nopts, int *npos)
+{
+	switch (lf_parse_opts(verb, argc, argv, opts, nopts, npos)) {
+	case LF_OPT_HELP:
+		lf_usage_verb(verb);
+		return LF_EXIT_OK;
+	case LF_OPT_ERROR:
+		return LF_EXIT_USAGE;
+	case LF_OPT_OK:
+		break;
+	}
+	return -1;
+}
+
+int lf_cmd_timeout_and_arg(const char *verb, int argc, char **argv,
+			   const char *what, double *timeout_s,
+			   const char **arg)
+{
+	const char *timeout = NULL;
+	const struct lf_opt opts[] = { { "timeout", &timeout, NULL } };
+	int npos, ret;
+
+	ret = lf_cmd_options(verb, argc, argv, opts, 1, &npos);
+	if (ret >= 0)
+		return ret;
+	if (timeout && !lf_parse_timeout(verb, timeout, timeout_s))
+		return LF_EXIT_USAGE;
+	if (!lf_want_args(verb, npos, argv, 1, what))
+		return LF_EXIT_USAGE;
+	*arg = argv[1];
+	return -1;
+}
