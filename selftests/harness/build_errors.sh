@@ -9,18 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 livefix="$root/tools/livefix/livefix"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # refused WHAT WANT ARGS...: build in an empty directory, -o lf_err.ko.
 refused() {
@@ -85,6 +74,4 @@ refused "diff that does not apply" "does not apply to fs/proc/version.c" \
 	"$tmp/noapply.patch"
 refused "change to __init code" "change to __init code proc_version_init" \
 	"$tmp/init.patch"
-echo "1..$n"
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

@@ -16,18 +16,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 livefix="$root/tools/livefix/livefix"
 out="$root/out/corpus"
 mkdir -p "$out"
-n=0
-failed=0
-
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 fixes=()
 for d in "$root"/selftests/fixes/*/; do
@@ -76,6 +65,4 @@ for f in "${fixes[@]}"; do
 	sed 's/^/# /' <<<"$log" | grep -v '^# ok '
 	check $rc "$f: fails before, works live, fails after unload, in the guest"
 done
-echo "1..$n"
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

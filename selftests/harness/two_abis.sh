@@ -12,18 +12,7 @@ livefix="$root/tools/livefix/livefix"
 new=$(lf_default_abi)
 old=${LIVEFIX_OLD_ABI:-6.12.113+deb12-amd64}
 fix="$root/selftests/fixes/01-body"
-n=0
-failed=0
-
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 echo "TAP version 13"
 LF_QUIET=1 LIVEFIX_ABI=$old "$root/scripts/provision" >/dev/null
@@ -59,6 +48,4 @@ for abi in "$new" "$old"; do
 	sed 's/^/# /' <<<"$log" | tail -n 5
 	check $rc "in $abi: its own build goes live and back out, the $other build is refused (exit $rc)"
 done
-echo "1..$n"
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done

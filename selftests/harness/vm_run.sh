@@ -6,24 +6,13 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 vm="$root/scripts/vm-run"
-n=0
-failed=0
-check() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 run() {
 	out=$("$vm" "$@" 2>&1)
 	rc=$?
 }
 
 echo "TAP version 13"
-echo "1..10"
 
 run -- sh -c 'exit 3'
 check $((rc != 3)) "the guest command's exit status comes back (3)"
@@ -53,5 +42,4 @@ check $((rc != 124)) "a command that does not finish times out (124)"
 run -- sh -c 'echo 1 > /proc/sys/kernel/tainted'
 check $((rc == 0)) "an unexpected taint fails the run"
 
-echo "# $((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_done
