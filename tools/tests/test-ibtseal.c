@@ -10,16 +10,9 @@
 
 #include "../lib/build/ibtseal.h"
 #include "tap.h"
+#include "testfs.h"
 
-static char dir[256];
-
-static int sh(const char *cmd)
-{
-	char full[4096];
-
-	snprintf(full, sizeof(full), "cd '%s' && %s", dir, cmd);
-	return system(full);
-}
+static struct tfs fs;
 
 /* The test's stand-in for symres: a symbol's address in the image. */
 static uint64_t addr_in_image(void *data, const char *name)
@@ -59,12 +52,9 @@ int main(void)
 
 	tap_start();
 	elf_version(EV_CURRENT);
-	snprintf(dir, sizeof(dir), "%s/lf-ibtseal-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(dir))
-		return tap_ok(0, "mkdtemp"), tap_end();
+	tfs_init(&fs);
 	/* sealed_fn's ENDBR is listed, open_fn's is not. */
-	tap_is_int(sh("printf '\\t.text\\n"
+	tap_is_int(tfs_sh(&fs, "printf '\\t.text\\n"
 		      "\\t.globl sealed_fn\\n\\t.type sealed_fn,@function\\nsealed_fn: endbr64\\n\\tret\\n"
 		      "\\t.globl open_fn\\n\\t.type open_fn,@function\\nopen_fn: endbr64\\n\\tret\\n"
 		      "\\t.section .ibt_endbr_seal,\"a\"\\n\\t.long sealed_fn - .\\n' > image.s && "
@@ -74,9 +64,9 @@ int main(void)
 		      "printf '\\t.text\\n\\t.globl lf_new\\n\\t.type lf_new,@function\\nlf_new:\\n"
 		      "\\tcall sealed_fn@PLT\\n\\tleaq open_fn(%%rip), %%rax\\n\\tret\\n' > calls.s && "
 		      "as -o calls.o calls.s"), 0, "fixtures assemble and link");
-	snprintf(image, sizeof(image), "%s/image", dir);
-	snprintf(patch, sizeof(patch), "%s/patch.o", dir);
-	snprintf(calls, sizeof(calls), "%s/calls.o", dir);
+	snprintf(image, sizeof(image), "%s", tfs_path(&fs, "image"));
+	snprintf(patch, sizeof(patch), "%s", tfs_path(&fs, "patch.o"));
+	snprintf(calls, sizeof(calls), "%s", tfs_path(&fs, "calls.o"));
 
 	tap_is_int(lf_ibtseal_open(image, &s, &err), 0, "seal list reads: %s", err.msg);
 	if (!s)
@@ -98,6 +88,6 @@ int main(void)
 	       lf_ibtseal_check(s, patch, addr_in_image, image, &err) == 0,
 	       "... seals nothing");
 	lf_ibtseal_free(s);
-	sh("rm -rf \"$PWD\"");
+	tfs_cleanup(&fs);
 	return tap_end();
 }

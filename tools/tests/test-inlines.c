@@ -6,16 +6,9 @@
 
 #include "../lib/build/inlines.h"
 #include "tap.h"
+#include "testfs.h"
 
-static char dir[256];
-
-static int sh(const char *cmd)
-{
-	char full[2048];
-
-	snprintf(full, sizeof(full), "cd '%s' && %s", dir, cmd);
-	return system(full);
-}
+static struct tfs fs;
 
 static int has(const struct lf_inline_sites *s, const char *unit,
 	       const char *caller, const char *callee)
@@ -37,11 +30,8 @@ int main(void)
 	char obj[300];
 
 	tap_start();
-	snprintf(dir, sizeof(dir), "%s/lf-inlines-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(dir))
-		return tap_ok(0, "mkdtemp"), tap_end();
-	tap_is_int(sh("mkdir -p include/lf && cat >include/lf/h.h <<'EOF'\n"
+	tfs_init(&fs);
+	tap_is_int(tfs_sh(&fs, "mkdir -p include/lf && cat >include/lf/h.h <<'EOF'\n"
 		      "static inline int twice(int x) { return 2 * x; }\n"
 		      "static inline int thrice(int x) { return 3 * x; }\n"
 		      "static int __attribute__((noinline)) own(int x) { return x ^ 5; }\n"
@@ -51,7 +41,7 @@ int main(void)
 		      "printf '#include \"lf/h.h\"\\nint b1(int x) { return thrice(x); }\\n' > b.c && "
 		      "cc -g -O2 -fPIC -shared -Iinclude -o vmlinux a.c b.c"), 0,
 		   "fixture shared object builds (linked, like vmlinux)");
-	snprintf(obj, sizeof(obj), "%s/vmlinux", dir);
+	snprintf(obj, sizeof(obj), "%s", tfs_path(&fs, "vmlinux"));
 
 	lf_strv_push(&names, "twice");
 	lf_strv_push(&names, "own");
@@ -75,6 +65,6 @@ int main(void)
 	       "a missing debug file is an error");
 	tap_has_str(err.msg, "/nonexistent/vmlinux", "... naming it");
 	lf_strv_free(&names);
-	sh("rm -rf \"$PWD\"");
+	tfs_cleanup(&fs);
 	return tap_end();
 }

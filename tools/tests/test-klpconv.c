@@ -16,30 +16,9 @@
 #include "../lib/build/klpconv.h"
 #include "../lib/build/symres.h"
 #include "tap.h"
+#include "testfs.h"
 
-static char dir[256];
-
-static int write_file(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
-}
-
-/* Run a shell command in the test directory. */
-static int sh(const char *cmd)
-{
-	char full[2048];
-
-	snprintf(full, sizeof(full), "cd '%s' && %s", dir, cmd);
-	return system(full);
-}
+static struct tfs fs;
 
 struct found {
 	int klp_syms_marked;
@@ -116,19 +95,19 @@ static void test_klpconv(void)
 	unsigned int n = 0;
 
 	/* Assembly, because only gas can quote a symbol with a comma. */
-	write_file("patch.s",
+	tfs_write(&fs, "patch.s",
 		   "\t.text\n\t.globl lf_new\nlf_new:\n"
 		   "\tcall exported\n"
 		   "\tcall \".klp.sym.vmlinux.bar.isra.0,2\"\n"
 		   "\tmovl \".klp.sym.vmlinux.foo,0\"(%rip), %eax\n"
 		   "\tret\n");
-	write_file("bad.s",
+	tfs_write(&fs, "bad.s",
 		   "\t.text\n\t.globl lf_new\nlf_new:\n"
 		   "\tcall \".klp.sym.vmlinux_foo\"\n\tret\n");
-	snprintf(in, sizeof(in), "%s/patch.o", dir);
-	snprintf(out, sizeof(out), "%s/patch-klp.o", dir);
-	snprintf(bad, sizeof(bad), "%s/bad.o", dir);
-	tap_is_int(sh("as -o patch.o patch.s && as -o bad.o bad.s"), 0,
+	snprintf(in, sizeof(in), "%s", tfs_path(&fs, "patch.o"));
+	snprintf(out, sizeof(out), "%s", tfs_path(&fs, "patch-klp.o"));
+	snprintf(bad, sizeof(bad), "%s", tfs_path(&fs, "bad.o"));
+	tap_is_int(tfs_sh(&fs, "as -o patch.o patch.s && as -o bad.o bad.s"), 0,
 		   "fixture objects assemble");
 
 	tap_is_int(lf_klpconv(in, out, &n, &err), 0, "klpconv converts: %s",
@@ -142,7 +121,7 @@ static void test_klpconv(void)
 	tap_ok(f.klp_flags & SHF_ALLOC, "... and SHF_ALLOC, so it stays loaded");
 	tap_ok(f.klp_info_is_text, "... relocating .text");
 	tap_is_int(f.plain_relas_text, 1, "the exported reference stays ordinary");
-	tap_is_int(sh("readelf -a patch-klp.o >/dev/null"), 0,
+	tap_is_int(tfs_sh(&fs, "readelf -a patch-klp.o >/dev/null"), 0,
 		   "readelf reads the output");
 
 	tap_is_int(lf_klpconv(out, out, &n, &err), 0, "converting twice is harmless");
@@ -151,9 +130,9 @@ static void test_klpconv(void)
 	err.msg[0] = '\0';
 	tap_ok(lf_klpconv(bad, out, &n, &err) < 0, "a malformed klp symbol is refused");
 	tap_has_str(err.msg, ".klp.sym.vmlinux_foo", "... naming the symbol");
-	snprintf(bad, sizeof(bad), "%s/patch.s", dir);
+	snprintf(bad, sizeof(bad), "%s", tfs_path(&fs, "patch.s"));
 	tap_ok(lf_klpconv(bad, out, &n, &err) < 0, "a non-ELF input is refused");
-	tap_ok(sh("! ls patch-klp.o.klp?????? 2>/dev/null") == 0,
+	tap_ok(tfs_sh(&fs, "! ls patch-klp.o.klp?????? 2>/dev/null") == 0,
 	       "no temporary file is left behind");
 }
 
@@ -170,22 +149,22 @@ static void test_symres(void)
 	unsigned char *bytes = NULL;
 
 	/* Two units with the same basename, and a static name in both. */
-	sh("mkdir -p a b");
-	write_file("a/core.c",
+	tfs_sh(&fs, "mkdir -p a b");
+	tfs_write(&fs, "a/core.c",
 		   "static int helper(int x) { return x * 3; }\n"
 		   "static int only_in_a(int x) { return x + 1; }\n"
 		   "int (*volatile keep_a[])(int) = { helper, only_in_a };\n");
-	write_file("b/core.c",
+	tfs_write(&fs, "b/core.c",
 		   "static int helper(int x) { return x * 5; }\n"
 		   "int (*volatile keep_b[])(int) = { helper };\n"
 		   "int exported_fn(void) { return 1; }\n"
 		   "int unexported_fn(void) { return 2; }\n");
-	write_file("Module.symvers", "0x12345678\texported_fn\tvmlinux\tEXPORT_SYMBOL\t\n");
-	tap_is_int(sh("cc -O2 -fno-pic -c -o a.o a/core.c && "
+	tfs_write(&fs, "Module.symvers", "0x12345678\texported_fn\tvmlinux\tEXPORT_SYMBOL\t\n");
+	tap_is_int(tfs_sh(&fs, "cc -O2 -fno-pic -c -o a.o a/core.c && "
 		      "cc -O2 -fno-pic -c -o b.o b/core.c && ld -r -o vmlinux a.o b.o"),
 		   0, "fixture vmlinux links");
-	snprintf(vmlinux, sizeof(vmlinux), "%s/vmlinux", dir);
-	snprintf(symvers, sizeof(symvers), "%s/Module.symvers", dir);
+	snprintf(vmlinux, sizeof(vmlinux), "%s", tfs_path(&fs, "vmlinux"));
+	snprintf(symvers, sizeof(symvers), "%s", tfs_path(&fs, "Module.symvers"));
 
 	tap_is_int(lf_symres_open(&r, vmlinux, symvers, &err), 0, "symres opens: %s",
 		   err.msg);
@@ -239,18 +218,18 @@ static void test_symres_module(void)
 	uint64_t addr, size;
 	unsigned char *bytes = NULL;
 
-	write_file("m1.s", "\t.file \"m1.c\"\n\t.section .text.b,\"ax\"\n\t.skip 32\n"
+	tfs_write(&fs, "m1.s", "\t.file \"m1.c\"\n\t.section .text.b,\"ax\"\n\t.skip 32\n"
 		   "\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n"
 		   "\t.globl glob\n\t.type glob,@function\nglob:\n\tret\n\t.size glob,1\n");
-	write_file("m2.s", "\t.file \"m2.c\"\n\t.section .text.a,\"ax\"\n"
+	tfs_write(&fs, "m2.s", "\t.file \"m2.c\"\n\t.section .text.a,\"ax\"\n"
 		   "\t.type dup,@function\ndup:\n\tnop\n\tret\n\t.size dup,2\n");
-	write_file("s1.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n"
+	tfs_write(&fs, "s1.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n"
 		   "\t.type solo,@function\nsolo:\n\tret\n\t.size solo,1\n");
-	write_file("s2.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n");
-	tap_is_int(sh("as -o m1.o m1.s && as -o m2.o m2.s && ld -r -o m.ko m1.o m2.o && "
+	tfs_write(&fs, "s2.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n");
+	tap_is_int(tfs_sh(&fs, "as -o m1.o m1.s && as -o m2.o m2.s && ld -r -o m.ko m1.o m2.o && "
 		      "as -o s1.o s1.s && as -o s2.o s2.s && ld -r -o s.ko s1.o s2.o && strip --strip-debug s.ko"),
 		   0, "fixture modules link");
-	snprintf(ko, sizeof(ko), "%s/m.ko", dir);
+	snprintf(ko, sizeof(ko), "%s", tfs_path(&fs, "m.ko"));
 	tap_is_int(lf_symres_open_module(&r, ko, "lfmod", &err), 0,
 		   "module symres opens: %s", err.msg);
 	if (!r)
@@ -276,7 +255,7 @@ static void test_symres_module(void)
 	lf_symres_free(r);
 	r = NULL;
 
-	snprintf(ko, sizeof(ko), "%s/s.ko", dir);
+	snprintf(ko, sizeof(ko), "%s", tfs_path(&fs, "s.ko"));
 	tap_is_int(lf_symres_open_module(&r, ko, "lfmod", &err), 0,
 		   "a stripped module (no FILE symbols) opens: %s", err.msg);
 	if (!r)
@@ -296,15 +275,10 @@ int main(void)
 {
 	tap_start();
 	elf_version(EV_CURRENT);
-	snprintf(dir, sizeof(dir), "%s/lf-klpconv-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(dir)) {
-		tap_ok(0, "mkdtemp");
-		return tap_end();
-	}
+	tfs_init(&fs);
 	test_klpconv();
 	test_symres();
 	test_symres_module();
-	sh("rm -rf \"$PWD\"");
+	tfs_cleanup(&fs);
 	return tap_end();
 }

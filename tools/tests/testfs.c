@@ -54,6 +54,18 @@ void tfs_cleanup(struct tfs *t)
 	rm_tree(t->root);
 }
 
+int tfs_sh(struct tfs *t, const char *cmd)
+{
+	char *full;
+	int ret;
+
+	if (asprintf(&full, "cd '%s' && %s", t->root, cmd) < 0)
+		abort();
+	ret = system(full);
+	free(full);
+	return ret;
+}
+
 const char *tfs_path(struct tfs *t, const char *rel)
 {
 	static _Thread_local char bufs[4][PATH_MAX];

@@ -28,6 +28,8 @@ bool tfs_exists(struct tfs *t, const char *rel);
 /* Returns a per-thread buffer with the file's contents, "" if absent. */
 const char *tfs_read(struct tfs *t, const char *rel);
 void tfs_rm_rf(struct tfs *t, const char *rel);
+/* Run a shell command with the root as working directory; its status. */
+int tfs_sh(struct tfs *t, const char *cmd);
 /* Absolute path of @rel in a rotating per-thread buffer. */
 const char *tfs_path(struct tfs *t, const char *rel);
 
