@@ -25,10 +25,8 @@ int cmd_list(int argc, char **argv)
 		return LF_EXIT_USAGE;
 
 	lf_err_clear(&err);
-	if (lf_env_init(&env, &err)) {
-		lf_report(verb, "%s", err.msg);
+	if (!lf_cmd_env(verb, &env))
 		return LF_EXIT_FAIL;
-	}
 	ret = lf_fix_list_collect(env.sysfs, &list);
 	if (ret == -ENOENT) {
 		lf_report(verb, "%s/kernel/livepatch: not found; is the kernel built with CONFIG_LIVEPATCH?",

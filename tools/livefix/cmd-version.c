@@ -21,10 +21,8 @@ int cmd_version(int argc, char **argv)
 	if (!lf_want_args(verb, npos, argv, 0, ""))
 		return LF_EXIT_USAGE;
 	lf_err_clear(&err);
-	if (lf_env_init(&env, &err)) {
-		lf_report(verb, "%s", err.msg);
+	if (!lf_cmd_env(verb, &env))
 		return LF_EXIT_FAIL;
-	}
 	printf("livefix %s\n", LF_TOOL_VERSION);
 	/* The core module is optional for listing and loading foreign fixes. */
 	if (lf_core_version(env.sysfs, core, sizeof(core)) || !core[0])

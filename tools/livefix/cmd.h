@@ -83,6 +83,9 @@ struct kmod_ctx;
 struct lf_env;
 struct lf_kmod_ops;
 
+/* The environment (sysfs/procfs roots, release); reports on failure. */
+bool lf_cmd_env(const char *verb, struct lf_env *env);
+
 /*
  * What a verb that changes the kernel needs: the environment, a libkmod
  * context behind @ops, and interrupts turned into lf_interrupted, so that

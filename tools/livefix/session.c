@@ -7,8 +7,7 @@
 #include "../lib/kmodops.h"
 #include "cmd.h"
 
-bool lf_cmd_kernel_open(const char *verb, const char *what, struct lf_env *env,
-			struct kmod_ctx **ctx, struct lf_kmod_ops *ops)
+bool lf_cmd_env(const char *verb, struct lf_env *env)
 {
 	struct lf_err err;
 
@@ -17,6 +16,14 @@ bool lf_cmd_kernel_open(const char *verb, const char *what, struct lf_env *env,
 		lf_report(verb, "%s", err.msg);
 		return false;
 	}
+	return true;
+}
+
+bool lf_cmd_kernel_open(const char *verb, const char *what, struct lf_env *env,
+			struct kmod_ctx **ctx, struct lf_kmod_ops *ops)
+{
+	if (!lf_cmd_env(verb, env))
+		return false;
 	*ctx = lf_kmod_new();
 	if (!*ctx) {
 		lf_report(verb, "%s: cannot create a libkmod context", what);
