@@ -27,9 +27,11 @@
 #include "../lib/build/crc.h"
 #include "../lib/build/fingerprint.h"
 #include "../lib/build/hdrfuncs.h"
+#include "../lib/build/hdrusers.h"
 #include "../lib/build/ibtseal.h"
 #include "../lib/build/inlines.h"
 #include "../lib/build/klpconv.h"
+#include "../lib/build/layout.h"
 #include "../lib/build/link.h"
 #include "../lib/build/objdiff.h"
 #include "../lib/build/patchset.h"
@@ -297,18 +299,19 @@ static int parse_units(struct build *b, struct lf_err *err)
 
 /*
  * A changed header reaches the kernel through the copies of its inline
- * functions. The distro's DWARF says which functions the changed lines
- * belong to and which units carry copies of them; those units are
- * rebuilt like the ones the diff names.
+ * functions, and a changed declaration through every unit that uses the
+ * header. The distro's DWARF says which functions the changed lines
+ * belong to, which units carry copies of them, and which units use the
+ * header at all; those units are rebuilt like the ones the diff names.
  */
 static int header_units(struct build *b, const struct lf_touched *f,
 			struct lf_strv *units, struct lf_err *err)
 {
 	struct lf_inline_sites sites = { 0 };
-	struct lf_strv names = { 0 };
+	struct lf_strv names = { 0 }, users = { 0 };
 	char path[PATH_MAX], *text = NULL;
 	size_t len, before = units->n;
-	int ret;
+	int ret, decl_line = 0;
 
 	if (lf_path(path, sizeof(path), "%s/%s", b->t.src, f->path))
 		return lf_err_set(err, -ENAMETOOLONG, "path too long");
@@ -317,8 +320,7 @@ static int header_units(struct build *b, const struct lf_touched *f,
 		return lf_err_set(err, ret, "%s: %s", path, strerror(-ret));
 	ret = lf_inlines_find(b->t.vmlinux, f->path, NULL, &sites, err);
 	if (!ret)
-		ret = lf_hdr_changed_functions(f->path, text, f->lines, f->nlines,
-					       &sites, &names, err);
+		ret = lf_hdr_classify(f, text, &sites, &names, &decl_line, err);
 	for (size_t i = 0; !ret && i < sites.n; i++) {
 		const char *u = sites.v[i].unit;
 		size_t ulen = strlen(u);
@@ -332,15 +334,26 @@ static int header_units(struct build *b, const struct lf_touched *f,
 		if (lf_strv_push(units, u))
 			ret = lf_err_set(err, -ENOMEM, "out of memory");
 	}
+	if (!ret && decl_line)
+		ret = lf_header_users(b->t.vmlinux, f->path, &users, err);
+	if (!ret && users.n > LF_HEADER_USERS_MAX)
+		ret = lf_err_set(err, -E2BIG,
+				 "%s:%d: declaration change reaches %zu units of this kernel (livefix rebuilds at most %d)",
+				 f->path, decl_line, users.n, LF_HEADER_USERS_MAX);
+	for (size_t i = 0; !ret && i < users.n; i++)
+		if (lf_strv_push(units, users.v[i]))
+			ret = lf_err_set(err, -ENOMEM, "out of memory");
 	if (!ret && verbose) {
 		char msg[512];
 
-		snprintf(msg, sizeof(msg), "%s: %zu changed function(s), copies in %zu place(s)",
-			 f->path, names.n, units->n - before);
+		snprintf(msg, sizeof(msg), "%s: %zu changed function(s)%s, %zu unit(s) to rebuild",
+			 f->path, names.n, decl_line ? " and declarations" : "",
+			 units->n - before);
 		note(msg);
 	}
 	free(text);
 	lf_strv_free(&names);
+	lf_strv_free(&users);
 	lf_inlines_free(&sites);
 	return ret;
 }
@@ -668,6 +681,8 @@ static int diff_units(struct build *b, struct lf_objdiff **diffs,
 
 		unit_files(b, i, before, after, po, pm);
 		ret = check_crcs(b, i, after, err);
+		if (!ret)
+			ret = lf_layout_compare(b->units[i], before, after, err);
 		if (ret)
 			break;	/* the message names the unit */
 		ret = lf_objdiff(before, after, &d, err);

@@ -76,6 +76,12 @@ static void test_git(void)
 		       "changed line: the removed line 12, its replacement next to it");
 		tap_ok(u.files[1].nlines == 1 && u.files[1].lines[0] == 1,
 		       "inserted line: the original line it follows");
+		tap_ok(u.files[0].nremoved == 1 && u.files[0].removed[0] == 12,
+		       "removed lines are told apart");
+		tap_ok(u.files[1].nremoved == 0, "... from insertions");
+		tap_ok(u.files[1].nmacro == 1 && u.files[1].macro[0] == 1,
+		       "an inserted #define is a preprocessor change");
+		tap_ok(u.files[0].nmacro == 0, "... plain code is not");
 	}
 	tap_is_int((long long)lf_units_count(&u, LF_FILE_UNIT), 1, "count units");
 	tap_is_int((long long)lf_units_count(&u, LF_FILE_HEADER), 1, "count headers");

@@ -7,21 +7,29 @@
 #include "../err.h"
 #include "../strv.h"
 #include "inlines.h"
+#include "units.h"
 
 /*
- * Which header functions a diff changes. The distro's DWARF gives each
- * function's first line in the header (DW_AT_decl_line, carried in
+ * What a diff does to a header, line by line. The distro's DWARF gives
+ * each function's first line in the header (DW_AT_decl_line, carried in
  * @sites); its body ends at the brace that closes it in @text, the
- * original header. A changed line outside every function body is a
- * change to a macro, a type or data, which livefix cannot follow into its
- * users, so it is refused with the line named.
- *
- * @lines are 1-based line numbers of the original header that the diff
- * removes or inserts next to.
+ * original header.
+ *   - A changed line inside a function body: that function's copies are
+ *     what changes; its name goes to @names.
+ *   - A new declaration inserted between top-level declarations: no
+ *     existing unit can use it, so it reaches nothing by itself.
+ *   - Any other change to a declaration (a struct, an enum, a prototype,
+ *     an extern): every unit that uses the header may change, and
+ *     *decl_line is set to the first such line (0 if none). The caller
+ *     rebuilds those units, and the object diff, layout and symbol CRC
+ *     checks decide what the change means.
+ *   - A macro change outside a function body is refused: the units that
+ *     expand a macro leave no trace in DWARF.
+ * Line numbers are 1-based lines of the original header, as in
+ * struct lf_touched.
  */
-int lf_hdr_changed_functions(const char *header, const char *text,
-			     const int *lines, size_t nlines,
-			     const struct lf_inline_sites *sites,
-			     struct lf_strv *names, struct lf_err *err);
+int lf_hdr_classify(const struct lf_touched *f, const char *text,
+		    const struct lf_inline_sites *sites, struct lf_strv *names,
+		    int *decl_line, struct lf_err *err);
 
 #endif

@@ -254,6 +254,10 @@ static int add_file(struct parser *p, const char *path, bool created,
 	u->files[u->n].patch = p->name;
 	u->files[u->n].lines = NULL;
 	u->files[u->n].nlines = 0;
+	u->files[u->n].removed = NULL;
+	u->files[u->n].nremoved = 0;
+	u->files[u->n].macro = NULL;
+	u->files[u->n].nmacro = 0;
 	if (out)
 		*out = &u->files[u->n];
 	u->n++;
@@ -328,7 +332,7 @@ static int hunk_header(const struct line *l, long *start, long *old, long *new,
 	return 0;
 }
 
-static int add_line(struct parser *p, struct lf_touched *f, long line)
+static int push_line(struct parser *p, int **v, size_t *n, long line)
 {
 	int *nl;
 
@@ -336,14 +340,41 @@ static int add_line(struct parser *p, struct lf_touched *f, long line)
 		line = 1;
 	if (line > 100000000)
 		return 0;
-	if (f->nlines && f->lines[f->nlines - 1] == (int)line)
+	if (*n && (*v)[*n - 1] == (int)line)
 		return 0;
-	nl = realloc(f->lines, (f->nlines + 1) * sizeof(*nl));
+	nl = realloc(*v, (*n + 1) * sizeof(*nl));
 	if (!nl)
 		return lf_err_set(p->err, -ENOMEM, "out of memory");
-	f->lines = nl;
-	f->lines[f->nlines++] = (int)line;
+	*v = nl;
+	(*v)[(*n)++] = (int)line;
 	return 0;
+}
+
+/* "#define", "  # if", or a line that a trailing backslash continues. */
+static bool preprocessor_text(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len && s[i] == '#')
+		return true;
+	while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+			   s[len - 1] == '\r'))
+		len--;
+	return len > i && s[len - 1] == '\\';
+}
+
+static int add_line(struct parser *p, struct lf_touched *f, long line,
+		    bool removed, const struct line *text)
+{
+	int ret = push_line(p, &f->lines, &f->nlines, line);
+
+	if (!ret && removed)
+		ret = push_line(p, &f->removed, &f->nremoved, line);
+	if (!ret && text->len > 1 && preprocessor_text(text->s + 1, text->len - 1))
+		ret = push_line(p, &f->macro, &f->nmacro, line);
+	return ret;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -353,18 +384,25 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sort and dedupe a file's lines once every diff has been read. */
-static void settle_lines(struct lf_touched *f)
+static void settle(int *v, size_t *n)
 {
 	size_t k = 0;
 
-	if (!f->nlines)
+	if (!*n)
 		return;
-	qsort(f->lines, f->nlines, sizeof(*f->lines), cmp_int);
-	for (size_t i = 1; i < f->nlines; i++)
-		if (f->lines[i] != f->lines[k])
-			f->lines[++k] = f->lines[i];
-	f->nlines = k + 1;
+	qsort(v, *n, sizeof(*v), cmp_int);
+	for (size_t i = 1; i < *n; i++)
+		if (v[i] != v[k])
+			v[++k] = v[i];
+	*n = k + 1;
+}
+
+/* Sort and dedupe a file's lines once every diff has been read. */
+static void settle_lines(struct lf_touched *f)
+{
+	settle(f->lines, &f->nlines);
+	settle(f->removed, &f->nremoved);
+	settle(f->macro, &f->nmacro);
 }
 
 /* Read one hunk's body; refuse changes inside __init/__exit functions. */
@@ -397,12 +435,12 @@ static int parse_hunk(struct parser *p, const struct line *head,
 			oline++;
 		} else if (c == '-') {
 			old--;
-			ret = add_line(p, f, oline++);
+			ret = add_line(p, f, oline++, true, &l);
 			if (ret)
 				return ret;
 		} else if (c == '+') {
 			new--;
-			ret = add_line(p, f, oline - 1);
+			ret = add_line(p, f, oline - 1, false, &l);
 			if (ret)
 				return ret;
 		} else {
@@ -624,6 +662,8 @@ void lf_units_free(struct lf_units *u)
 	for (size_t i = 0; i < u->n; i++) {
 		free(u->files[i].path);
 		free(u->files[i].lines);
+		free(u->files[i].removed);
+		free(u->files[i].macro);
 	}
 	free(u->files);
 	memset(u, 0, sizeof(*u));

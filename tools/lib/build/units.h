@@ -36,6 +36,16 @@ struct lf_touched {
 	 */
 	int *lines;
 	size_t nlines;
+	/* The subset of @lines that the diffs remove (not only insert after). */
+	int *removed;
+	size_t nremoved;
+	/*
+	 * The subset of @lines whose removed or inserted text is a
+	 * preprocessor line (or continues one): a macro's users cannot be
+	 * found in DWARF, so a header's macro changes are not followed.
+	 */
+	int *macro;
+	size_t nmacro;
 };
 
 struct lf_units {
