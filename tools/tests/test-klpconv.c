@@ -127,6 +127,19 @@ static void test_klpconv(void)
 	tap_is_int(lf_klpconv(out, out, &n, &err), 0, "converting twice is harmless");
 	tap_is_int(n, 0, "... and finds nothing left to move");
 
+	/* A third object's symbol joins the patched object's group. */
+	tfs_write(&fs, "cross.s",
+		   "\t.text\n\t.globl lf_new\nlf_new:\n"
+		   "\tcall \".klp.sym.libceph.ceph_opts,0~ceph\"\n\tret\n");
+	tap_is_int(tfs_sh(&fs, "as -o cross.o cross.s"), 0, "cross-object fixture assembles");
+	tap_is_int(lf_klpconv(tfs_path(&fs, "cross.o"), tfs_path(&fs, "cross-klp.o"), &n, &err),
+		   0, "a grouped klp symbol converts: %s", err.msg);
+	tap_is_int(tfs_sh(&fs, "readelf -W -S -s cross-klp.o > cross.txt && "
+		      "grep -q ' .klp.rela.ceph..text ' cross.txt && "
+		      "grep -q ' .klp.sym.libceph.ceph_opts,0$' cross.txt && "
+		      "! grep -q '~' cross.txt"), 0,
+		   "... into .klp.rela.ceph..text, with the plain symbol name the kernel expects");
+
 	err.msg[0] = '\0';
 	tap_ok(lf_klpconv(bad, out, &n, &err) < 0, "a malformed klp symbol is refused");
 	tap_has_str(err.msg, ".klp.sym.vmlinux_foo", "... naming the symbol");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Write patch.o: a unit's changed and new functions and what they need. */
 #include "emit.h"
+#include "klpconv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -621,11 +622,21 @@ static int external(struct em *e, size_t sym, size_t *out)
 		*out = undefined(e, name, false);
 		return *out ? 0 : nomem(e);
 	}
-	n = strlen(KLP_PREFIX) + strlen(obj) + strlen(name) + 24;
+	n = strlen(KLP_PREFIX) + strlen(obj) + strlen(name) + strlen(e->objname) + 24;
 	klp = malloc(n);
 	if (!klp)
 		return nomem(e);
-	snprintf(klp, n, KLP_PREFIX "%s.%s,%lu", obj, name, pos);
+	/*
+	 * A symbol of a third object (libceph, from a ceph function) must
+	 * be resolved when the patched object loads, not when its own does:
+	 * "~<patched object>" tells klpconv which .klp.rela group it joins
+	 * (and is cut off there).
+	 */
+	if (strcmp(obj, e->objname) && strcmp(obj, "vmlinux"))
+		snprintf(klp, n, KLP_PREFIX "%s.%s,%lu" LF_KLP_GROUP_SEP "%s", obj,
+			 name, pos, e->objname);
+	else
+		snprintf(klp, n, KLP_PREFIX "%s.%s,%lu", obj, name, pos);
 	*out = undefined(e, klp, true);
 	free(klp);
 	return *out ? 0 : nomem(e);

@@ -107,6 +107,9 @@ static int find_tables(struct conv *c, const char *path, struct lf_err *err)
 static int mark_symbols(struct conv *c, bool *any, struct lf_err *err)
 {
 	Elf_Data *data = elf_getdata(elf_getscn(c->elf, c->symtab), NULL);
+	char groupname[KLP_OBJNAME_MAX + 1];
+	bool strtab_dirty = false;
+	const char *group;
 	size_t i;
 	int ret;
 
@@ -128,9 +131,20 @@ static int mark_symbols(struct conv *c, bool *any, struct lf_err *err)
 			return lf_err_set(err, -EINVAL,
 					  "symbol %s is defined in the module; klp symbols must be references",
 					  name);
+		/* Cut "~<group>" off in place: the kernel must see the plain name. */
+		group = strstr(name, LF_KLP_GROUP_SEP);
+		if (group) {
+			if (strlen(group + 1) > KLP_OBJNAME_MAX || !group[1])
+				return lf_err_set(err, -EINVAL, "symbol %s: bad group", name);
+			strcpy(groupname, group + 1);
+			*(char *)group = '\0';
+			strtab_dirty = true;
+		}
 		ret = parse_klp_sym(name, c->symobj[i], err);
 		if (ret)
 			return ret;
+		if (group)
+			strcpy(c->symobj[i], groupname);
 		s.st_shndx = LF_SHN_LIVEPATCH;
 		if (!gelf_update_sym(data, (int)i, &s))
 			return lf_err_set(err, -EIO, "%s", elf_errmsg(-1));
@@ -138,6 +152,9 @@ static int mark_symbols(struct conv *c, bool *any, struct lf_err *err)
 	}
 	if (*any)
 		elf_flagdata(data, ELF_C_SET, ELF_F_DIRTY);
+	if (strtab_dirty)
+		elf_flagdata(elf_getdata(elf_getscn(c->elf, c->strtab), NULL),
+			     ELF_C_SET, ELF_F_DIRTY);
 	return 0;
 }
 

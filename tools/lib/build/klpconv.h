@@ -9,6 +9,12 @@
 #define LF_SHN_LIVEPATCH	0xff20
 #define LF_KLP_SYM_PREFIX	".klp.sym."
 #define LF_KLP_RELA_PREFIX	".klp.rela."
+/*
+ * ".klp.sym.<obj>.<name>,<pos>~<group>": resolve in <obj>, but apply with
+ * the relocations of object <group> (the patched module that calls into
+ * <obj>). klpconv cuts the suffix off.
+ */
+#define LF_KLP_GROUP_SEP	"~"
 
 /*
  * Turn a linked patch module's references to ".klp.sym.<obj>.<name>,<pos>"

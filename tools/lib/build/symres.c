@@ -48,11 +48,6 @@ static int cmp_by_name(const void *a, const void *b, void *base)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Symbols kallsyms can count: named code and data, not files/sections. */
 static bool kallsyms_visible(const GElf_Sym *s)
 {
@@ -131,6 +126,29 @@ static int load_symtab(struct lf_symres *r, const char *path,
 	return 0;
 }
 
+/* Export entries "name<TAB>module" sort and match by name alone. */
+static int cmp_export_key(const char *key, const char *entry)
+{
+	size_t n = strcspn(entry, "\t");
+	int c = strncmp(key, entry, n);
+
+	return c ? c : (key[n] != '\0');
+}
+
+static int cmp_export(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t nx = strcspn(x, "\t"), ny = strcspn(y, "\t");
+	int c = strncmp(x, y, nx < ny ? nx : ny);
+
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+static int bsearch_export(const void *key, const void *entry)
+{
+	return cmp_export_key(*(const char *const *)key, *(char *const *)entry);
+}
+
 static int load_symvers(struct lf_symres *r, const char *path,
 			struct lf_err *err)
 {
@@ -139,9 +157,13 @@ static int load_symvers(struct lf_symres *r, const char *path,
 
 	if (!f)
 		return lf_err_set(err, -errno, "%s: %s", path, strerror(errno));
-	/* crc <TAB> name <TAB> module <TAB> export type [<TAB> namespace] */
+	/*
+	 * crc <TAB> name <TAB> module <TAB> export type [<TAB> namespace],
+	 * kept as "name<TAB>modname" (modname as the kernel spells it).
+	 */
 	while (fgets(line, sizeof(line), f)) {
-		char *name = strchr(line, '\t'), *end;
+		char *name = strchr(line, '\t'), *end, *mod, *mend, *base;
+		char entry[1024];
 
 		if (!name)
 			continue;
@@ -149,13 +171,22 @@ static int load_symvers(struct lf_symres *r, const char *path,
 		end = strchr(name, '\t');
 		if (!end)
 			continue;
-		if (lf_strv_pushn(&r->exports, name, (size_t)(end - name))) {
+		mod = end + 1;
+		mend = mod + strcspn(mod, "\t\n");
+		*mend = '\0';
+		base = strrchr(mod, '/');
+		base = base ? base + 1 : mod;
+		for (char *c = base; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		snprintf(entry, sizeof(entry), "%.*s\t%s", (int)(end - name), name, base);
+		if (lf_strv_push(&r->exports, entry)) {
 			fclose(f);
 			return lf_err_set(err, -ENOMEM, "out of memory");
 		}
 	}
 	fclose(f);
-	qsort(r->exports.v, r->exports.n, sizeof(char *), cmp_str);
+	qsort(r->exports.v, r->exports.n, sizeof(char *), cmp_export);
 	return 0;
 }
 
@@ -237,10 +268,18 @@ void lf_symres_free(struct lf_symres *r)
 
 bool lf_symres_is_exported(const struct lf_symres *r, const char *name)
 {
+	return lf_symres_exporter(r, name) != NULL;
+}
+
+const char *lf_symres_exporter(const struct lf_symres *r, const char *name)
+{
+	char **hit;
+
 	if (!r->exports.n)	/* a module's: none */
-		return false;
-	return bsearch(&name, r->exports.v, r->exports.n, sizeof(char *),
-		       cmp_str) != NULL;
+		return NULL;
+	hit = bsearch(&name, r->exports.v, r->exports.n, sizeof(char *),
+		      bsearch_export);
+	return hit ? strchr(*hit, '\t') + 1 : NULL;
 }
 
 /* The run of by_name entries called @name: [*first, *first + count). */

@@ -45,6 +45,9 @@ bool lf_symres_defines(const struct lf_symres *r, const char *name);
 
 bool lf_symres_is_exported(const struct lf_symres *r, const char *name);
 
+/* Who exports @name ("vmlinux" or a module name such as "libceph"), or NULL. */
+const char *lf_symres_exporter(const struct lf_symres *r, const char *name);
+
 /*
  * Find the FILE group of @src whose locals include the unit's @locals
  * (the local function and object names of its "before" object): several
