@@ -25,6 +25,7 @@
 #include "../lib/build/elfobj.h"
 #include "../lib/build/emit.h"
 #include "../lib/build/crc.h"
+#include "../lib/build/dbgmods.h"
 #include "../lib/build/fingerprint.h"
 #include "../lib/build/hdrfuncs.h"
 #include "../lib/build/hdrusers.h"
@@ -33,6 +34,7 @@
 #include "../lib/build/klpconv.h"
 #include "../lib/build/layout.h"
 #include "../lib/build/link.h"
+#include "../lib/build/moddbg.h"
 #include "../lib/build/objdiff.h"
 #include "../lib/build/patchset.h"
 #include "../lib/build/symres.h"
@@ -297,20 +299,46 @@ static int parse_units(struct build *b, struct lf_err *err)
 	return 0;
 }
 
+/* The livefix binary, for tar to run while it indexes module DWARF. */
+static int self_exe(char *buf, size_t size, struct lf_err *err)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+
+	if (n < 0 || (size_t)n >= size - 1)
+		return lf_err_set(err, -errno ? -errno : -ENAMETOOLONG,
+				  "/proc/self/exe: cannot find the livefix binary");
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Add @unit to @units unless it is there already, past @from. */
+static int push_unit(struct lf_strv *units, size_t from, const char *unit,
+		     struct lf_err *err)
+{
+	for (size_t i = from; i < units->n; i++)
+		if (!strcmp(units->v[i], unit))
+			return 0;
+	return lf_strv_push(units, unit) ? lf_err_set(err, -ENOMEM, "out of memory") : 0;
+}
+
 /*
  * A changed header reaches the kernel through the copies of its inline
  * functions, and a changed declaration through every unit that uses the
- * header. The distro's DWARF says which functions the changed lines
- * belong to, which units carry copies of them, and which units use the
- * header at all; those units are rebuilt like the ones the diff names.
+ * header, in vmlinux and in the shipped modules. The distro's DWARF says
+ * which functions the changed lines belong to, which units carry copies
+ * of them, and which units use the header at all (for modules, through
+ * the module index of dbgmods.c); those units are rebuilt like the ones
+ * the diff names.
  */
 static int header_units(struct build *b, const struct lf_touched *f,
 			struct lf_strv *units, struct lf_err *err)
 {
+	unsigned int flags = verbose ? LF_TARGET_VERBOSE : 0;
 	struct lf_inline_sites sites = { 0 };
+	struct lf_moddbg_users musers = { 0 };
 	struct lf_strv names = { 0 }, users = { 0 };
-	char path[PATH_MAX], *text = NULL;
-	size_t len, before = units->n;
+	char path[PATH_MAX], exe[PATH_MAX], idx[PATH_MAX], *text = NULL;
+	size_t len, before = units->n, nvmlinux;
 	int ret, decl_line = 0;
 
 	if (lf_path(path, sizeof(path), "%s/%s", b->t.src, f->path))
@@ -319,6 +347,25 @@ static int header_units(struct build *b, const struct lf_touched *f,
 	if (ret)
 		return lf_err_set(err, ret, "%s: %s", path, strerror(-ret));
 	ret = lf_inlines_find(b->t.vmlinux, f->path, NULL, &sites, err);
+	nvmlinux = sites.n;
+	if (!ret)
+		ret = self_exe(exe, sizeof(exe), err);
+	if (!ret)
+		ret = lf_dbgmods_index(&b->t, exe, flags, idx, sizeof(idx), err);
+	if (!ret)
+		ret = lf_moddbg_users(idx, f->path, &musers, err);
+	/* Module copies join the vmlinux ones: they mark bodies too. */
+	for (size_t i = 0; !ret && i < musers.sites.n; i++) {
+		struct lf_inline_site *v = realloc(sites.v, (sites.n + 1) * sizeof(*v));
+
+		if (!v) {
+			ret = lf_err_set(err, -ENOMEM, "out of memory");
+			break;
+		}
+		sites.v = v;
+		v[sites.n++] = musers.sites.v[i];
+		memset(&musers.sites.v[i], 0, sizeof(musers.sites.v[i]));
+	}
 	if (!ret)
 		ret = lf_hdr_classify(f, text, &sites, &names, &decl_line, err);
 	for (size_t i = 0; !ret && i < sites.n; i++) {
@@ -331,29 +378,35 @@ static int header_units(struct build *b, const struct lf_touched *f,
 		/* Copies in assembly or generated files are not ours to rebuild. */
 		if (!wanted || ulen < 3 || strcmp(u + ulen - 2, ".c"))
 			continue;
-		if (lf_strv_push(units, u))
-			ret = lf_err_set(err, -ENOMEM, "out of memory");
+		ret = push_unit(units, before, u, err);
 	}
 	if (!ret && decl_line)
 		ret = lf_header_users(b->t.vmlinux, f->path, &users, err);
-	if (!ret && users.n > LF_HEADER_USERS_MAX)
-		ret = lf_err_set(err, -E2BIG,
-				 "%s:%d: declaration change reaches %zu units of this kernel (livefix rebuilds at most %d)",
-				 f->path, decl_line, users.n, LF_HEADER_USERS_MAX);
 	for (size_t i = 0; !ret && i < users.n; i++)
-		if (lf_strv_push(units, users.v[i]))
-			ret = lf_err_set(err, -ENOMEM, "out of memory");
+		ret = push_unit(units, before, users.v[i], err);
+	for (size_t i = 0; !ret && decl_line && i < musers.n; i++)
+		ret = push_unit(units, before, musers.v[i].unit, err);
+	for (size_t i = 0; !ret && i < musers.n; i++)
+		if (!strcmp(musers.v[i].unit, "?"))
+			ret = lf_err_set(err, -EIO,
+					 "%s: the DWARF of shipped module %s could not be indexed, so its copies are unknown",
+					 f->path, musers.v[i].module);
+	if (!ret && units->n - before > LF_HEADER_USERS_MAX)
+		ret = lf_err_set(err, -E2BIG,
+				 "%s: the change reaches %zu units of this kernel and its modules (livefix rebuilds at most %d)",
+				 f->path, units->n - before, LF_HEADER_USERS_MAX);
 	if (!ret && verbose) {
 		char msg[512];
 
-		snprintf(msg, sizeof(msg), "%s: %zu changed function(s)%s, %zu unit(s) to rebuild",
+		snprintf(msg, sizeof(msg), "%s: %zu changed function(s)%s, %zu unit(s) to rebuild (copies: %zu in vmlinux, %zu in modules)",
 			 f->path, names.n, decl_line ? " and declarations" : "",
-			 units->n - before);
+			 units->n - before, nvmlinux, sites.n - nvmlinux);
 		note(msg);
 	}
 	free(text);
 	lf_strv_free(&names);
 	lf_strv_free(&users);
+	lf_moddbg_users_free(&musers);
 	lf_inlines_free(&sites);
 	return ret;
 }
@@ -495,7 +548,9 @@ static int cmp_str(const void *a, const void *b)
  * A vmlinux unit's references are vmlinux's. A module unit's are its
  * module's when the module defines them (exported ones too: the module may
  * load only after the patch, so the loader cannot resolve them), else
- * exported (Module.symvers: vmlinux or another module) by name, else
+ * vmlinux's exports by name, else another module's exports by klp
+ * relocation against that module (libceph for ceph: it is loaded whenever
+ * the patched module is, but need not be when the patch is), else
  * vmlinux's by klp relocation against .klp.sym.vmlinux.
  */
 static int resolve_vmlinux(void *data, const char *name, bool is_local,
@@ -515,6 +570,16 @@ static int resolve_vmlinux(void *data, const char *name, bool is_local,
 	if (c->mod && (is_local || lf_symres_defines(c->mod, name)))
 		return lf_symres_resolve(c->mod, c->unit, name, is_local, exported,
 					 sympos, err);
+	if (c->mod && !is_local) {
+		const char *owner = lf_symres_exporter(c->r, name);
+
+		if (owner && strcmp(owner, "vmlinux")) {
+			*exported = false;
+			*sympos = 0;	/* an export is unique in its module */
+			*obj = owner;
+			return 0;
+		}
+	}
 	if (c->mod)
 		*obj = "vmlinux";
 	return lf_symres_resolve(c->r, c->unit, name, is_local, exported, sympos,

@@ -27,6 +27,7 @@ int cmd_list(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_index_moddbg(int argc, char **argv);
 
 void lf_usage_verb(const char *verb);
 

@@ -23,9 +23,9 @@ static const char header[] =
 	"\t((x) + 1)\n";				/* 15 */
 
 static struct lf_inline_site v[] = {
-	{ "a.c", "f", "lf_one", 3 },
-	{ "b.c", "g", "lf_one", 3 },
-	{ "a.c", "h", "lf_two", 9 },
+	{ "a.c", "f", "lf_one", 3, NULL },
+	{ "b.c", "g", "lf_one", 3, NULL },
+	{ "a.c", "h", "lf_two", 9, NULL },
 };
 static struct lf_inline_sites sites = { v, 3 };
 

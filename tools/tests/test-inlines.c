@@ -61,6 +61,15 @@ int main(void)
 	tap_is_int((long long)s.n, 0, "... has no copies");
 	lf_inlines_free(&s);
 
+	/* A module's debug file is a relocatable object, like a.o. */
+	tap_is_int(tfs_sh(&fs, "cc -g -O2 -c -Iinclude -o a.o a.c"), 0, "relocatable fixture builds");
+	snprintf(obj, sizeof(obj), "%s", tfs_path(&fs, "a.o"));
+	tap_is_int(lf_inlines_find(obj, "include/lf/h.h", &names, &s, &err), 0,
+		   "a relocatable object is searched: %s", err.msg);
+	tap_ok(has(&s, "a.c", "a1", "twice") && has(&s, "a.c", "a2", "twice"),
+	       "... with its names relocated");
+	lf_inlines_free(&s);
+
 	tap_ok(lf_inlines_find("/nonexistent/vmlinux", "h.h", &names, &s, &err) < 0,
 	       "a missing debug file is an error");
 	tap_has_str(err.msg, "/nonexistent/vmlinux", "... naming it");

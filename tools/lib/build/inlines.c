@@ -2,7 +2,7 @@
 #include "inlines.h"
 
 #include <dwarf.h>
-#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -16,6 +16,11 @@ struct walk {
 	const char *unit;
 	struct lf_inline_sites *out;
 	int err;
+};
+
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -39,8 +44,21 @@ static bool ends_with(const char *s, const char *suffix)
 	       (ls == lx || s[ls - lx - 1] == '/');
 }
 
+/* @file is the header searched for; with no header given, any header. */
+static bool in_header(const struct walk *w, const char *file)
+{
+	size_t l;
+
+	if (!file)
+		return false;
+	if (w->header)
+		return ends_with(file, w->header);
+	l = strlen(file);
+	return l > 2 && !strcmp(file + l - 2, ".h");
+}
+
 static int add_site(struct walk *w, const char *caller, const char *callee,
-		    int line)
+		    int line, const char *file)
 {
 	struct lf_inline_site *v, *s;
 	size_t i;
@@ -60,10 +78,12 @@ static int add_site(struct walk *w, const char *caller, const char *callee,
 	s->caller = strdup(caller);
 	s->callee = strdup(callee);
 	s->line = line;
-	if (!s->unit || !s->caller || !s->callee) {
+	s->file = w->header ? NULL : strdup(file);
+	if (!s->unit || !s->caller || !s->callee || (!w->header && !s->file)) {
 		free(s->unit);
 		free(s->caller);
 		free(s->callee);
+		free(s->file);
 		return -ENOMEM;
 	}
 	w->out->n++;
@@ -110,12 +130,12 @@ static void walk_children(struct walk *w, Dwarf_Die *die, const char *caller)
 		if (tag == DW_TAG_subprogram && is_concrete(&child)) {
 			name = origin(&child, &orig, &file, &line);
 			next = name;
-			if (wanted(w, name) && file && ends_with(file, w->header))
-				w->err = add_site(w, name, name, line);
+			if (wanted(w, name) && in_header(w, file))
+				w->err = add_site(w, name, name, line, file);
 		} else if (tag == DW_TAG_inlined_subroutine && caller) {
 			name = origin(&child, &orig, &file, &line);
-			if (wanted(w, name) && file && ends_with(file, w->header))
-				w->err = add_site(w, caller, name, line);
+			if (wanted(w, name) && in_header(w, file))
+				w->err = add_site(w, caller, name, line, file);
 		} else if (tag != DW_TAG_lexical_block &&
 			   tag != DW_TAG_inlined_subroutine) {
 			continue;	/* types, variables: no code inside */
@@ -131,10 +151,11 @@ int lf_inlines_find(const char *debug_file, const char *header,
 	struct lf_strv sorted = { 0 };
 	struct walk w = { .header = header, .names = names ? &sorted : NULL,
 			  .out = out };
-	Dwarf_Off off = 0, next;
-	size_t hsize, i;
-	Dwarf *dw;
-	int fd;
+	Dwfl_Module *mod;
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias;
+	size_t i, ncu = 0;
+	Dwfl *dwfl;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; names && i < names->n; i++)
@@ -142,38 +163,50 @@ int lf_inlines_find(const char *debug_file, const char *header,
 			return lf_err_set(err, -ENOMEM, "out of memory");
 	qsort(sorted.v, sorted.n, sizeof(char *), cmp_str);
 
-	fd = open(debug_file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	/*
+	 * Through libdwfl, which applies an ET_REL file's relocations to its
+	 * DWARF: module debug files are relocatable objects, and without
+	 * that every name in them would read as the first string.
+	 */
+	dwfl = dwfl_begin(&offline_callbacks);
+	if (!dwfl) {
 		lf_strv_free(&sorted);
-		return lf_err_set(err, -errno, "%s: %s", debug_file,
-				  strerror(errno));
+		return lf_err_set(err, -ENOMEM, "out of memory");
 	}
-	dw = dwarf_begin(fd, DWARF_C_READ);
-	if (!dw) {
-		close(fd);
+	mod = dwfl_report_offline(dwfl, debug_file, debug_file, -1);
+	dwfl_report_end(dwfl, NULL, NULL);
+	if (!mod) {
+		dwfl_end(dwfl);
 		lf_strv_free(&sorted);
-		return lf_err_set(err, -EINVAL, "%s: no DWARF: %s", debug_file,
-				  dwarf_errmsg(-1));
+		return lf_err_set(err, -EINVAL, "%s: %s", debug_file,
+				  dwfl_errmsg(-1));
 	}
-	while (!w.err && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL,
-				      NULL) == 0) {
-		Dwarf_Die cu;
-
-		if (dwarf_offdie(dw, off + hsize, &cu)) {
-			w.unit = dwarf_diename(&cu);
-			if (w.unit)
-				walk_children(&w, &cu, NULL);
-		}
-		off = next;
+	while (!w.err && (cu = dwfl_module_nextcu(mod, cu, &bias))) {
+		w.unit = dwarf_diename(cu);
+		if (w.unit)
+			walk_children(&w, cu, NULL);
+		ncu++;
 	}
-	dwarf_end(dw);
-	close(fd);
+	dwfl_end(dwfl);
+	if (!w.err && !ncu) {
+		lf_strv_free(&sorted);
+		return lf_err_set(err, -EINVAL, "%s: no DWARF", debug_file);
+	}
 	lf_strv_free(&sorted);
 	if (w.err) {
 		lf_inlines_free(out);
 		return lf_err_set(err, w.err, "out of memory");
 	}
 	return 0;
+}
+
+int lf_inlines_cu(struct Dwarf_Die_s *cu, const char *unit,
+		  struct lf_inline_sites *out)
+{
+	struct walk w = { .unit = unit, .out = out };
+
+	walk_children(&w, (Dwarf_Die *)cu, NULL);
+	return w.err;
 }
 
 int lf_inlines_units(const struct lf_inline_sites *sites, struct lf_strv *units)
@@ -198,6 +231,7 @@ void lf_inlines_free(struct lf_inline_sites *sites)
 	for (i = 0; i < sites->n; i++) {
 		free(sites->v[i].unit);
 		free(sites->v[i].caller);
+		free(sites->v[i].file);
 		free(sites->v[i].callee);
 	}
 	free(sites->v);

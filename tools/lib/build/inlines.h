@@ -19,6 +19,7 @@ struct lf_inline_site {
 	char *caller;	/* the concrete function that carries the copy */
 	char *callee;	/* the header function */
 	int line;	/* where the header defines it (DW_AT_decl_line) */
+	char *file;	/* the header (DW_AT_decl_file); NULL unless asked for */
 };
 
 struct lf_inline_sites {
@@ -34,6 +35,15 @@ struct lf_inline_sites {
 int lf_inlines_find(const char *debug_file, const char *header,
 		    const struct lf_strv *names, struct lf_inline_sites *out,
 		    struct lf_err *err);
+
+/*
+ * Every copy of a function declared in any header (a file ending in
+ * ".h") in compilation unit @cu, with site->file set; one site per
+ * (caller, callee). For the module index (moddbg.c).
+ */
+struct Dwarf_Die_s;
+int lf_inlines_cu(struct Dwarf_Die_s *cu, const char *unit,
+		  struct lf_inline_sites *out);
 
 /* The distinct units of @sites, sorted. */
 int lf_inlines_units(const struct lf_inline_sites *sites, struct lf_strv *units);

@@ -252,7 +252,7 @@ static int kbuild_cc(const struct lf_target *t, const char *version_text,
 
 /* ---- steps ------------------------------------------------------------- */
 
-static int run_logged(const struct lf_target *t, const char *what,
+int lf_target_run_logged(const struct lf_target *t, const char *what,
 		      const char *const *argv, const char *cwd,
 		      const char *const *env, struct lf_err *err)
 {
@@ -298,7 +298,7 @@ static int find_deb(const char *dir, const char *prefix, char *buf,
 	return ret;
 }
 
-static int apt_download(const struct lf_target *t, const char *pkg,
+int lf_target_apt_download(const struct lf_target *t, const char *pkg,
 			const char *dir, char *deb, size_t size,
 			struct lf_err *err)
 {
@@ -308,7 +308,7 @@ static int apt_download(const struct lf_target *t, const char *pkg,
 
 	snprintf(spec, sizeof(spec), "%s=%s", pkg, t->debver);
 	snprintf(prefix, sizeof(prefix), "%s_", pkg);
-	ret = run_logged(t, spec, argv, dir, NULL, err);
+	ret = lf_target_run_logged(t, spec, argv, dir, NULL, err);
 	if (ret) {
 		lf_err_prefix(err, "apt-get download ");
 		return ret;
@@ -391,7 +391,7 @@ static int step_headers(struct lf_target *t, unsigned int flags,
 	snprintf(pkg, sizeof(pkg), "linux-headers-%s", t->abi);
 	if (!lf_is_dir(t->kdir)) {
 		note(t, flags, "prepare: installing %s", pkg);
-		ret = run_logged(t, "apt-get install", argv, NULL, env, err);
+		ret = lf_target_run_logged(t, "apt-get install", argv, NULL, env, err);
 		if (ret)
 			return ret;
 	}
@@ -480,7 +480,7 @@ static int step_src(struct lf_target *t, unsigned int flags, struct lf_err *err)
 		ret = lf_mkdir_p(dl, 0755);
 		if (ret)
 			return lf_err_set(err, ret, "%s: %s", dl, strerror(-ret));
-		ret = apt_download(t, SOURCE_PKG, dl, deb, sizeof(deb), err);
+		ret = lf_target_apt_download(t, SOURCE_PKG, dl, deb, sizeof(deb), err);
 		if (!ret)
 			ret = deb_extract(t, deb, dl, member, 1, err);
 		if (ret)
@@ -498,7 +498,7 @@ static int step_src(struct lf_target *t, unsigned int flags, struct lf_err *err)
 		const char *argv[] = { "tar", "-x", "-f", tarball, "-C", tmp,
 				       "--strip-components=1", NULL };
 
-		ret = run_logged(t, "extracting the kernel source", argv, NULL, NULL, err);
+		ret = lf_target_run_logged(t, "extracting the kernel source", argv, NULL, NULL, err);
 		if (ret)
 			goto out;
 	}
@@ -658,7 +658,7 @@ static int step_obj(struct lf_target *t, unsigned int flags, struct lf_err *err)
 			ret = lf_err_set(err, -ENOMEM, "out of memory");
 			goto fail;
 		}
-		ret = run_logged(t, "make olddefconfig", k.argv, NULL, NULL, err);
+		ret = lf_target_run_logged(t, "make olddefconfig", k.argv, NULL, NULL, err);
 		lf_kbuild_free(&k);
 		if (ret)
 			goto fail;
@@ -689,7 +689,7 @@ static int step_obj(struct lf_target *t, unsigned int flags, struct lf_err *err)
 			ret = lf_err_set(err, -ENOMEM, "out of memory");
 			goto fail;
 		}
-		ret = run_logged(t, "make prepare", k.argv, NULL, NULL, err);
+		ret = lf_target_run_logged(t, "make prepare", k.argv, NULL, NULL, err);
 		lf_kbuild_free(&k);
 		if (ret)
 			goto fail;
@@ -746,7 +746,7 @@ static int step_dbg(struct lf_target *t, unsigned int flags, struct lf_err *err)
 		return lf_err_set(err, ret, "%s: %s", tmp, strerror(-ret));
 	snprintf(pkg, sizeof(pkg), "linux-image-%s-dbg", t->abi);
 	note(t, flags, "prepare: downloading %s (about 1 GB)", pkg);
-	ret = apt_download(t, pkg, tmp, deb, sizeof(deb), err);
+	ret = lf_target_apt_download(t, pkg, tmp, deb, sizeof(deb), err);
 	if (ret)
 		goto out;
 	snprintf(m1, sizeof(m1), "./usr/lib/debug/boot/vmlinux-%s", t->abi);

@@ -92,6 +92,18 @@ int lf_target_prepare(const char *abi, struct lf_target *t, unsigned int flags,
 void lf_target_close(struct lf_target *t);
 
 /*
+ * For the steps that live outside target.c (dbgmods.c): run @argv with
+ * its output in <logdir>/prepare.log, failing with @what and the log's
+ * first error; and fetch @pkg at the target's Debian version into @dir.
+ */
+int lf_target_run_logged(const struct lf_target *t, const char *what,
+			 const char *const *argv, const char *cwd,
+			 const char *const *env, struct lf_err *err);
+int lf_target_apt_download(const struct lf_target *t, const char *pkg,
+			   const char *dir, char *deb, size_t size,
+			   struct lf_err *err);
+
+/*
  * The compiler check on its own (for tests): run @cc with --version and
  * compare the first line with @want (CONFIG_CC_VERSION_TEXT).
  */
