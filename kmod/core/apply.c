@@ -52,8 +52,12 @@ void livefix_release(struct klp_patch *patch)
 	if (WARN_ON(!entry))
 		return;
 	livefix_health_unwatch(entry);
-	/* klp has finished with the patch before its module can go. */
-	livefix_set_state(entry, LIVEFIX_STATE_REVERTED);
+	/*
+	 * klp has finished with the patch before its module can go. An
+	 * auto-revert has already logged the change.
+	 */
+	if (READ_ONCE(entry->state) != LIVEFIX_STATE_REVERTED)
+		livefix_set_state(entry, LIVEFIX_STATE_REVERTED);
 	livefix_registry_remove(entry);
 }
 EXPORT_SYMBOL_GPL(livefix_release);

@@ -113,9 +113,13 @@ static int livefix_on_die(struct notifier_block *nb, unsigned long val,
 			  void *data)
 {
 	struct die_args *args = data;
+	char what[48];
 
-	if (val == DIE_OOPS && args->regs)
-		livefix_health_fault("oops", instruction_pointer(args->regs));
+	if (val != DIE_OOPS || !args->regs)
+		return NOTIFY_DONE;
+	/* @str is the trap's name: "invalid opcode" for a BUG(), "Oops"... */
+	snprintf(what, sizeof(what), "oops: %s", args->str ? args->str : "?");
+	livefix_health_fault(what, instruction_pointer(args->regs));
 	return NOTIFY_DONE;
 }
 
