@@ -147,7 +147,7 @@ static ssize_t health_show(struct kobject *kobj, struct kobj_attribute *attr,
 		return sysfs_emit(buf, "failed %s\n", reason);
 	if (livefix_watching(entry)) {
 		left = (long)(entry->health.watch_until - jiffies);
-		return sysfs_emit(buf, "watching %lu\n",
+		return sysfs_emit(buf, "watching %ld\n",
 				  DIV_ROUND_UP(max(left, 1L), HZ));
 	}
 	return sysfs_emit(buf, "ok\n");
