@@ -5,7 +5,8 @@
 # each program's own TAP nested behind "# ". Guest tests (livefix/*.sh)
 # each get a fresh guest through scripts/vm-run, so an oops, WARN or
 # taint is pinned on the test that caused it; host tests (harness/*.sh)
-# drive vm-run themselves.
+# drive vm-run themselves. A guest test adds vm-run options with lines
+# "# vm-run: OPTION..." in its header.
 #
 #   selftests/run_tests.sh [TEST...]    e.g. demo_fix load_errors
 #
@@ -36,7 +37,11 @@ for t in "${tests[@]}"; do
 	echo "# $name"
 	log=$(mktemp)
 	if [ "$area" = livefix ]; then
-		"$root/scripts/vm-run" --timeout "${LIVEFIX_TEST_TIMEOUT:-120}" -- "$t" >"$log" 2>&1
+		# A test asks for vm-run options with "# vm-run: OPTION..." lines,
+		# e.g. --allow-warn when it provokes a WARN and checks it itself.
+		# shellcheck disable=SC2046
+		"$root/scripts/vm-run" --timeout "${LIVEFIX_TEST_TIMEOUT:-120}" \
+			$(sed -n 's/^# vm-run: //p' "$t") -- "$t" >"$log" 2>&1
 	else
 		"$t" >"$log" 2>&1
 	fi

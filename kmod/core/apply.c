@@ -35,6 +35,7 @@ int livefix_apply(struct module *mod, struct klp_patch *patch,
 	}
 
 	livefix_set_state(entry, LIVEFIX_STATE_LIVE);
+	livefix_health_watch(entry);
 	return 0;
 
 err_remove:
@@ -50,8 +51,13 @@ void livefix_release(struct klp_patch *patch)
 
 	if (WARN_ON(!entry))
 		return;
-	/* klp has finished with the patch before its module can go. */
-	livefix_set_state(entry, LIVEFIX_STATE_REVERTED);
+	livefix_health_unwatch(entry);
+	/*
+	 * klp has finished with the patch before its module can go. An
+	 * auto-revert has already logged the change.
+	 */
+	if (READ_ONCE(entry->state) != LIVEFIX_STATE_REVERTED)
+		livefix_set_state(entry, LIVEFIX_STATE_REVERTED);
 	livefix_registry_remove(entry);
 }
 EXPORT_SYMBOL_GPL(livefix_release);

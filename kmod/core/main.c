@@ -46,9 +46,15 @@ static int __init livefix_init(void)
 	if (ret)
 		goto err_put;
 
+	ret = livefix_health_init();
+	if (ret)
+		goto err_registry;
+
 	pr_info("version %s ready\n", LIVEFIX_VERSION);
 	return 0;
 
+err_registry:
+	livefix_registry_exit();
 err_put:
 	kobject_put(livefix_root);
 	return ret;
@@ -56,6 +62,7 @@ err_put:
 
 static void __exit livefix_exit(void)
 {
+	livefix_health_exit();
 	livefix_registry_exit();
 	kobject_put(livefix_root);
 }

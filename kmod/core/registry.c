@@ -21,6 +21,7 @@ static DEFINE_MUTEX(livefix_registry_lock);
 static const char * const livefix_state_names[] = {
 	[LIVEFIX_STATE_VETTING] = "vetting",
 	[LIVEFIX_STATE_LIVE] = "live",
+	[LIVEFIX_STATE_REVERTING] = "reverting",
 	[LIVEFIX_STATE_REVERTED] = "reverted",
 	[LIVEFIX_STATE_REFUSED] = "refused",
 };
@@ -148,6 +149,19 @@ void livefix_set_state(struct livefix_entry *entry, enum livefix_state state)
 	WRITE_ONCE(entry->state, state);
 	pr_info("audit: fix=%s id=%s state=%s\n", entry->mod->name,
 		entry->desc->id, livefix_state_names[state]);
+}
+
+/*
+ * Minimal version for the health watch; the registry keeps the reason
+ * and the time once it records reverts itself.
+ */
+void livefix_registry_note_revert(struct livefix_entry *entry,
+				  const char *reason)
+{
+	WRITE_ONCE(entry->state, LIVEFIX_STATE_REVERTING);
+	pr_info("audit: fix=%s id=%s state=%s reason=\"%s\"\n",
+		entry->mod->name, entry->desc->id,
+		livefix_state_names[LIVEFIX_STATE_REVERTING], reason);
 }
 
 int livefix_registry_init(struct kobject *root)

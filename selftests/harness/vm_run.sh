@@ -36,6 +36,12 @@ grep -q "reported a problem: WARNING:.*lf_test_warn" <<<"$out"
 check $? "... and says why"
 echo "# $(tail -n1 <<<"$out")"
 
+run --allow-warn -- insmod "$root/selftests/modules/warn/lf_test_warn.ko"
+check $((rc != 0)) "with --allow-warn an expected WARN passes"
+
+run --allow-oops -- sh -c 'echo c > /proc/sysrq-trigger'
+check $((rc == 0)) "--allow-oops still fails the run on a panic"
+
 run --timeout 12 -- sleep 100
 check $((rc != 124)) "a command that does not finish times out (124)"
 

@@ -234,5 +234,71 @@ run unload ext4
 expect_err 1 "livefix: unload: ext4: not a livepatch module; refusing to unload it" \
 	"unload refuses ordinary modules"
 
+# --- health ------------------------------------------------------------
+run health fail lf_hf
+expect_err 2 "livefix: health: missing --reason; see 'livefix help health'" \
+	"health fail needs --reason"
+run health fail lf_hf --reason 'two "words"'
+expect_err 2 "livefix: health: --reason must be 1 to 140 printable characters without '\"'" \
+	"health fail refuses a quoted reason"
+# These cases come last and own the fake livefix tree.
+rm -rf "$sys/kernel/livefix"
+run health fail lf_hf --reason x
+expect_err 1 "livefix: health: livefix.ko is not loaded" "health fail without livefix.ko"
+run health mend lf_hf
+expect_err 2 "livefix: health: unknown action 'mend' (want fail or run)" \
+	"health with an unknown action"
+run health run --interval 0 lf_hf -- true
+expect_err 2 "livefix: health: invalid timeout '0' (want seconds, 0 < t <= 86400)" \
+	"health run refuses a zero interval"
+run health run --count -1 lf_hf -- true
+expect_err 2 "livefix: health: invalid count '-1' (want a positive integer)" \
+	"health run refuses a negative count"
+run health run lf_hf
+expect_err 2 "livefix: health: missing the probe command after NAME --" \
+	"health run needs a command"
+
+hf=$sys/kernel/livefix/fixes/lf_hf
+mkdir -p "$hf"
+echo live >"$hf/state"
+echo "watching 300" >"$hf/health"
+run health fail lf-hf --reason "latency too high"
+if [ "$status" -eq 0 ] && [ "$(cat "$hf/health")" = "fail latency too high" ]; then
+	ok "health fail writes the report"
+else
+	not_ok "health fail writes the report" "exit $status, health: $(cat "$hf/health")"
+fi
+echo "watching 300" >"$hf/health"
+run health run --interval 0.01 --count 3 lf_hf -- true
+if [ "$status" -eq 0 ] && grep -qx "livefix: lf_hf: 3 passing probes" "$out" &&
+	[ "$(cat "$hf/health")" = "watching 300" ]; then
+	ok "health run: passing probes report nothing"
+else
+	not_ok "health run: passing probes report nothing" "exit $status"
+fi
+run health run --interval 0.01 lf_hf -- sh -c 'echo disk full; exit 7'
+if [ "$status" -eq 1 ] && [ "$(cat "$hf/health")" = "fail probe sh exited 7: disk full" ]; then
+	ok "health run reports a failing probe with its status and output"
+else
+	not_ok "health run reports a failing probe" "exit $status, health: $(cat "$hf/health")"
+fi
+echo "failed probe sh exited 7: disk full" >"$hf/health"
+echo reverted >"$hf/state"
+run health run lf_hf -- true
+expect_err 1 "livefix: health: lf_hf: is being reverted (probe sh exited 7: disk full); stopping the probe" \
+	"health run stops once the fix is reverted"
+echo live >"$hf/state"
+echo ok >"$hf/health"
+run health fail lf_hf --reason late
+expect_err 1 "livefix: health: lf_hf: its health watch has ended; remove it with 'livefix unload lf_hf'" \
+	"health fail after the watch window"
+run health run --interval 0.01 lf_hf -- false
+if [ "$status" -eq 0 ] && grep -qx "livefix: lf_hf: health watch ended after 0 passing probes" "$out"; then
+	ok "health run ends with the watch"
+else
+	not_ok "health run ends with the watch" "exit $status"
+fi
+rm -rf "$sys/kernel/livefix"
+
 echo "1..$n"
 [ "$nfail" -eq 0 ]
