@@ -9,6 +9,17 @@
 #include "../lib/kmodops.h"
 #include "cmd.h"
 
+/*
+ * Progress goes to stdout so that stderr keeps its contract: a failure is
+ * exactly one line there.
+ */
+static void load_progress(void *data, const char *line)
+{
+	(void)data;
+	printf("livefix: %s\n", line);
+	fflush(stdout);
+}
+
 int cmd_load(int argc, char **argv)
 {
 	const char *verb = "load";
@@ -31,13 +42,20 @@ int cmd_load(int argc, char **argv)
 
 	/* Ctrl-C must not leave a half-applied fix: it triggers the revert. */
 	req.cancel = &lf_interrupted;
+	req.progress = load_progress;
+	req.interrupt = lf_fix_interrupt_tasks;
 	ret = lf_fix_load(&env, &ops, &req, &res, &err);
 	kmod_unref(ctx);
 	if (ret) {
 		lf_report(verb, "%s", err.msg);
 		return LF_EXIT_FAIL;
 	}
-	printf("livefix: %s is live (transition took %.2f s)\n", res.name,
-	       res.seconds);
+	if (res.interrupted)
+		printf("livefix: %s is live (transition took %.2f s, after interrupting %d task%s)\n",
+		       res.name, res.seconds, res.interrupted,
+		       res.interrupted == 1 ? "" : "s");
+	else
+		printf("livefix: %s is live (transition took %.2f s)\n", res.name,
+		       res.seconds);
 	return LF_EXIT_OK;
 }
