@@ -171,6 +171,14 @@ static int wait_live_reporting(const struct lf_env *env,
 	}
 }
 
+/* It may have finished while we looked: a live fix is not reverted. */
+static bool now_live(const struct lf_env *env, const char *name,
+		     struct lf_klp_status *st)
+{
+	return !lf_klp_read_status(env->sysfs, name, st) && st->present &&
+	       st->enabled && !st->transition;
+}
+
 static const char *why_stuck(const struct lf_tasks *t)
 {
 	size_t kthreads = 0, unint = 0;
@@ -207,25 +215,24 @@ static int kick_blockers(const struct lf_env *env, const struct lf_load_req *req
 	scan_blockers(env, res->name, LF_PATCH_STATE_PATCHED, &tasks, desc,
 		      sizeof(desc));
 	n = tasks.n;
-	if (!n) {
+	if (n)
+		snprintf(blockers, size, " (blocked by %s)", desc);
+	if (!n || !req->interrupt) {
 		lf_tasks_free(&tasks);
-		return -ETIMEDOUT;
-	}
-	snprintf(blockers, size, " (blocked by %s)", desc);
-	if (!req->interrupt) {
-		lf_tasks_free(&tasks);
-		return -ETIMEDOUT;
+		return now_live(env, res->name, st) ? 0 : -ETIMEDOUT;
 	}
 	progress(req, "%s: transition still waits for %s; interrupting them",
 		 res->name, desc);
 	kicked = req->interrupt(req->data, &tasks);
-	if (kicked <= 0) {
+	if (kicked < 0)
+		snprintf(blockers, size, " (blocked by %s; cannot interrupt them: %s)",
+			 desc, strerror(-kicked));
+	else if (!kicked)
 		snprintf(blockers, size, " (blocked by %s; %s cannot be interrupted: %s)",
 			 desc, n == 1 ? "it" : "they", why_stuck(&tasks));
-		lf_tasks_free(&tasks);
-		return -ETIMEDOUT;
-	}
 	lf_tasks_free(&tasks);
+	if (kicked <= 0)
+		return now_live(env, res->name, st) ? 0 : -ETIMEDOUT;
 
 	w = (struct lf_klp_wait) {
 		.deadline = lf_deadline_in(grace),
