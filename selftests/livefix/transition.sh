@@ -41,7 +41,7 @@ nothing_left() {
 		! "$LIVEFIX" list | grep -q $NAME
 }
 
-lf_plan 26
+lf_plan 32
 lf_check "livefix.ko loads" lf_core_load
 lf_check "the blocker target module loads" insmod "$TARGET"
 
@@ -90,6 +90,21 @@ lf_check "the task still sleeps in the old function" \
 echo 1 >$CTL/release
 wait_gone $pid_b
 lf_check "released, it returns from the old function" grep -qx released /tmp/hold_b
+
+# (c) A kernel thread: userspace cannot interrupt it, so load reverses.
+echo 1 >$CTL/kthread
+kpid=$(cat $CTL/kthread)
+lf_check "a kernel thread sleeps in $FUNC" wait_sleepers 1
+"$LIVEFIX" load --timeout 2 "$FIX" >/tmp/load_c.out 2>/tmp/load_c.err
+rc=$?
+sed 's/^/# stderr: /' /tmp/load_c.err
+lf_check "load fails" test $rc -ne 0
+lf_check "... naming the kernel thread and saying it cannot be interrupted" \
+	grep -q "blocked by $kpid (lf_test_blocker) in $FUNC; it cannot be interrupted: a kernel thread" /tmp/load_c.err
+lf_check "... and reverts" grep -q "reverted, nothing was left loaded" /tmp/load_c.err
+lf_check "no patch, no module, nothing in livefix list" nothing_left
+echo 1 >$CTL/release
+lf_check "released, the kernel thread leaves the old function" wait_sleepers 0
 
 # Afterwards the same fix applies cleanly.
 lf_check "with no sleeper, load succeeds" "$LIVEFIX" load --timeout 10 "$FIX"

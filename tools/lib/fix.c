@@ -209,8 +209,8 @@ static int kick_blockers(const struct lf_env *env, const struct lf_load_req *req
 	struct lf_tasks tasks;
 	struct lf_klp_wait w;
 	char desc[LF_LIST_MAX];
-	size_t n;
-	int kicked, ret;
+	size_t n, candidates = 0;
+	int kicked = 0, ret;
 
 	scan_blockers(env, res->name, LF_PATCH_STATE_PATCHED, &tasks, desc,
 		      sizeof(desc));
@@ -221,9 +221,13 @@ static int kick_blockers(const struct lf_env *env, const struct lf_load_req *req
 		lf_tasks_free(&tasks);
 		return now_live(env, res->name, st) ? 0 : -ETIMEDOUT;
 	}
-	progress(req, "%s: transition still waits for %s; interrupting them",
-		 res->name, desc);
-	kicked = req->interrupt(req->data, &tasks);
+	for (size_t i = 0; i < n; i++)
+		candidates += lf_task_interruptible(&tasks.v[i]);
+	if (candidates) {
+		progress(req, "%s: transition still waits for %s; interrupting %zu of %zu",
+			 res->name, desc, candidates, n);
+		kicked = req->interrupt(req->data, &tasks);
+	}
 	if (kicked < 0)
 		snprintf(blockers, size, " (blocked by %s; cannot interrupt them: %s)",
 			 desc, strerror(-kicked));

@@ -6,6 +6,9 @@
  *   /proc/lf_test_blocker/hold           read sleeps interruptibly
  *   /proc/lf_test_blocker/hold_killable  read sleeps until released (or
  *                                        SIGKILL): signals do not wake it
+ *   /proc/lf_test_blocker/kthread        write starts a kernel thread that
+ *                                        sleeps interruptibly until released;
+ *                                        read shows its pid (0: none)
  *   /proc/lf_test_blocker/release        write lets every sleeper go
  *   /proc/lf_test_blocker/sleepers       how many are inside right now
  *
@@ -13,7 +16,9 @@
  * something else once a fix replaced it, so a test sees which version ran.
  */
 #include <linux/atomic.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/proc_fs.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -22,6 +27,8 @@ static DECLARE_WAIT_QUEUE_HEAD(lf_test_blocker_wq);
 static atomic_t lf_test_blocker_gen = ATOMIC_INIT(0);
 static atomic_t lf_test_blocker_sleepers = ATOMIC_INIT(0);
 static struct proc_dir_entry *lf_test_blocker_dir;
+static DEFINE_MUTEX(lf_test_blocker_lock);
+static struct task_struct *lf_test_blocker_task;	/* under the lock */
 
 /*
  * The function the fix replaces. noipa keeps gcc from cloning it per
@@ -74,6 +81,64 @@ static ssize_t lf_test_blocker_killable_read(struct file *file,
 	return lf_test_blocker_read(buf, count, ppos, true);
 }
 
+/*
+ * Kernel threads take no signals: once released from the patched function
+ * it idles outside of it until the module goes.
+ */
+static int lf_test_blocker_thread(void *unused)
+{
+	char msg[32];
+
+	while (lf_test_blocker_hold(false, msg, sizeof(msg)))
+		;
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			break;
+		}
+		schedule();
+	}
+	return 0;
+}
+
+static ssize_t lf_test_blocker_kthread_write(struct file *file,
+					     const char __user *buf,
+					     size_t count, loff_t *ppos)
+{
+	struct task_struct *t;
+	ssize_t ret = count;
+
+	mutex_lock(&lf_test_blocker_lock);
+	if (lf_test_blocker_task) {
+		ret = -EBUSY;
+		goto out;
+	}
+	t = kthread_run(lf_test_blocker_thread, NULL, "lf_test_blocker");
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out;
+	}
+	lf_test_blocker_task = t;
+out:
+	mutex_unlock(&lf_test_blocker_lock);
+	return ret;
+}
+
+static ssize_t lf_test_blocker_kthread_read(struct file *file,
+					    char __user *buf, size_t count,
+					    loff_t *ppos)
+{
+	char msg[16];
+	int len;
+
+	mutex_lock(&lf_test_blocker_lock);
+	len = scnprintf(msg, sizeof(msg), "%d\n",
+			lf_test_blocker_task ? lf_test_blocker_task->pid : 0);
+	mutex_unlock(&lf_test_blocker_lock);
+	return simple_read_from_buffer(buf, count, ppos, msg, len);
+}
+
 static ssize_t lf_test_blocker_release_write(struct file *file,
 					     const char __user *buf,
 					     size_t count, loff_t *ppos)
@@ -105,6 +170,12 @@ static const struct proc_ops lf_test_blocker_killable_ops = {
 	.proc_lseek = noop_llseek,
 };
 
+static const struct proc_ops lf_test_blocker_kthread_ops = {
+	.proc_read = lf_test_blocker_kthread_read,
+	.proc_write = lf_test_blocker_kthread_write,
+	.proc_lseek = noop_llseek,
+};
+
 static const struct proc_ops lf_test_blocker_release_ops = {
 	.proc_write = lf_test_blocker_release_write,
 	.proc_lseek = noop_llseek,
@@ -124,6 +195,7 @@ static int __init lf_test_blocker_init(void)
 	if (!proc_create("hold", 0400, d, &lf_test_blocker_hold_ops) ||
 	    !proc_create("hold_killable", 0400, d,
 			 &lf_test_blocker_killable_ops) ||
+	    !proc_create("kthread", 0600, d, &lf_test_blocker_kthread_ops) ||
 	    !proc_create("release", 0200, d, &lf_test_blocker_release_ops) ||
 	    !proc_create("sleepers", 0444, d, &lf_test_blocker_sleepers_ops)) {
 		proc_remove(d);
@@ -139,6 +211,8 @@ static void __exit lf_test_blocker_exit(void)
 	atomic_inc(&lf_test_blocker_gen);
 	wake_up_all(&lf_test_blocker_wq);
 	proc_remove(lf_test_blocker_dir);
+	if (lf_test_blocker_task)
+		kthread_stop(lf_test_blocker_task);
 }
 
 module_init(lf_test_blocker_init);
