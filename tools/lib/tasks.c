@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,7 +315,15 @@ static int interrupt_in_child(const struct lf_tasks *t, unsigned int wait_ms)
 			pending[i] = false;
 			left--;
 			if (r > 0 && WIFSTOPPED(status)) {
-				ptrace(PTRACE_DETACH, t->v[i].tid, NULL, NULL);
+				long sig = 0;
+
+				/*
+				 * A real signal that arrived meanwhile stops
+				 * it first, for delivery: hand it back.
+				 */
+				if (!(status >> 16) && WSTOPSIG(status) != SIGTRAP)
+					sig = WSTOPSIG(status);
+				ptrace(PTRACE_DETACH, t->v[i].tid, NULL, (void *)sig);
 				done++;
 			}
 		}
