@@ -41,7 +41,7 @@ nothing_left() {
 		! "$LIVEFIX" list | grep -q $NAME
 }
 
-lf_plan 32
+lf_plan 41
 lf_check "livefix.ko loads" lf_core_load
 lf_check "the blocker target module loads" insmod "$TARGET"
 
@@ -90,6 +90,28 @@ lf_check "the task still sleeps in the old function" \
 echo 1 >$CTL/release
 wait_gone $pid_b
 lf_check "released, it returns from the old function" grep -qx released /tmp/hold_b
+
+# (d) Two blockers, one interruptible: interrupting it is not enough.
+cat $CTL/hold >/tmp/hold_d1 &
+pid_d1=$!
+cat $CTL/hold_killable >/tmp/hold_d2 &
+pid_d2=$!
+lf_check "two tasks sleep in $FUNC, one of them interruptibly" wait_sleepers 2
+"$LIVEFIX" load --timeout 2 "$FIX" >/tmp/load_d.out 2>/tmp/load_d.err
+rc=$?
+sed 's/^/# stdout: /' /tmp/load_d.out
+sed 's/^/# stderr: /' /tmp/load_d.err
+lf_check "load fails" test $rc -ne 0
+lf_check "... after interrupting the interruptible one" \
+	grep -q "interrupting 1 of 2" /tmp/load_d.out
+lf_check "... naming the one left, and that interrupting did not help" \
+	grep -q "blocked by $pid_d2 (cat) in $FUNC, even after interrupting 1 task); reverted, nothing was left loaded" /tmp/load_d.err
+lf_check "no patch, no module, nothing in livefix list" nothing_left
+lf_check "the interrupted task finishes" wait_gone $pid_d1
+lf_check "... having run the fix while it was being applied" grep -qx fixed /tmp/hold_d1
+echo 1 >$CTL/release
+lf_check "the other one, released, finishes" wait_gone $pid_d2
+lf_check "... in the old function" grep -qx released /tmp/hold_d2
 
 # (c) A kernel thread: userspace cannot interrupt it, so load reverses.
 echo 1 >$CTL/kthread

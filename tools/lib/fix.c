@@ -22,6 +22,8 @@
 #define LF_BLOCKERS_MAX 600
 /* How long an interrupted task may take to leave the kernel. */
 #define LF_INTERRUPT_WAIT_MS 1000
+/* How often the grace after interrupting looks whether it is still worth it. */
+#define LF_KICK_CHECK_MS 250
 
 int lf_module_state(const char *sysfs, const char *name, bool *loaded,
 		    bool *livepatch)
@@ -196,6 +198,48 @@ static const char *why_stuck(const struct lf_tasks *t)
 	return "interrupting them failed";
 }
 
+static bool was_interrupted(const struct lf_tasks *kicked, int tid)
+{
+	for (size_t i = 0; i < kicked->n; i++) {
+		if (kicked->v[i].tid == tid && lf_task_interruptible(&kicked->v[i]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Wait for the transition to finish after interrupting some of the
+ * blockers in @kicked. The grace is for those to be switched; once none
+ * of them blocks any more and others still do, waiting on is pointless:
+ * those others have had their timeout already.
+ */
+static int wait_after_kick(const struct lf_env *env, const char *name,
+			   const struct lf_klp_wait *w, struct lf_klp_status *st,
+			   const struct lf_tasks *kicked)
+{
+	for (;;) {
+		struct lf_klp_wait step = *w;
+		struct lf_deadline next = lf_deadline_in(LF_KICK_CHECK_MS / 1000.0);
+		struct lf_tasks now;
+		bool waiting_for_kicked = false;
+		int ret;
+
+		if (next.end_ns < w->deadline.end_ns)
+			step.deadline = next;
+		ret = lf_klp_wait_live(env->sysfs, name, &step, st);
+		if (ret != -ETIMEDOUT || lf_deadline_passed(w->deadline))
+			return ret;
+		if (lf_tasks_blocking(env->procfs, LF_PATCH_STATE_PATCHED, &now))
+			continue;
+		for (size_t i = 0; i < now.n && !waiting_for_kicked; i++)
+			waiting_for_kicked = was_interrupted(kicked, now.v[i].tid);
+		ret = now.n && !waiting_for_kicked ? -ETIMEDOUT : 0;
+		lf_tasks_free(&now);
+		if (ret)
+			return ret;
+	}
+}
+
 /*
  * The transition timed out: interrupt the tasks that hold it back and give
  * it kick_grace_s more. Fills @blockers with why it is still stuck.
@@ -234,9 +278,10 @@ static int kick_blockers(const struct lf_env *env, const struct lf_load_req *req
 	else if (!kicked)
 		snprintf(blockers, size, " (blocked by %s; %s cannot be interrupted: %s)",
 			 desc, n == 1 ? "it" : "they", why_stuck(&tasks));
-	lf_tasks_free(&tasks);
-	if (kicked <= 0)
+	if (kicked <= 0) {
+		lf_tasks_free(&tasks);
 		return now_live(env, res->name, st) ? 0 : -ETIMEDOUT;
+	}
 
 	w = (struct lf_klp_wait) {
 		.deadline = lf_deadline_in(grace),
@@ -244,7 +289,8 @@ static int kick_blockers(const struct lf_env *env, const struct lf_load_req *req
 		.appear_ms = 0,
 		.cancel = req->cancel,
 	};
-	ret = lf_klp_wait_live(env->sysfs, res->name, &w, st);
+	ret = wait_after_kick(env, res->name, &w, st, &tasks);
+	lf_tasks_free(&tasks);
 	if (!ret) {
 		res->interrupted = kicked;
 		return 0;

@@ -358,6 +358,48 @@ static void test_load_kick_useless(void)
 	fake_stop(&f);
 }
 
+/* The interrupted task moves, another one does not: no use waiting on. */
+static int kick_switches_777(void *data, const struct lf_tasks *blockers)
+{
+	struct kick_log *k = data;
+
+	kick_interrupt(data, blockers);
+	tfs_write(&k->f->proc, "777/task/777/patch_state", "1\n");
+	return 1;
+}
+
+static void test_load_kick_partial(void)
+{
+	struct lf_load_result res;
+	struct lf_load_req req;
+	struct lf_kmod_ops ops;
+	struct kick_log k;
+	struct lf_env env;
+	struct lf_err e;
+	struct fake f;
+	int64_t start;
+
+	fake_start(&f, &env, &ops);
+	req = kick_req(&k, &f);
+	req.kick_grace_s = 60;
+	req.interrupt = kick_switches_777;
+	atomic_store(&f.finish_patching, false);
+	add_stuck_task(&f, 'S');
+	tfs_add_task(&f.proc, 779, 779, 0, "deep_sleeper");
+	tfs_write(&f.proc, "779/task/779/stat", "779 (deep_sleeper) D 1 1 1 0 -1 4194304 0\n");
+	lf_err_clear(&e);
+	start = lf_now_ns();
+	tap_is_int(lf_fix_load(&env, &ops, &req, &res, &e), -ETIMEDOUT,
+		   "partial kick: load fails");
+	tap_ok(lf_seconds_since(start) < 30,
+	       "partial kick: the grace ends once only uninterrupted tasks block");
+	tap_has_str(k.progress, "; interrupting 1 of 2\n", "partial kick: one of two interrupted");
+	tap_has_str(e.msg, "(blocked by 779 (deep_sleeper), even after interrupting 1 task)",
+		    "partial kick: message names the task left");
+	tap_ok(nothing_left(&f), "partial kick: no patch and no module left");
+	fake_stop(&f);
+}
+
 static void test_load_revert_fails(void)
 {
 	struct lf_load_req req = load_req(0.1);
@@ -568,6 +610,7 @@ int main(void)
 	test_load_kick_ok();
 	test_load_kick_impossible();
 	test_load_kick_useless();
+	test_load_kick_partial();
 	test_load_revert_fails();
 	test_load_no_patch();
 	test_load_interrupted();
