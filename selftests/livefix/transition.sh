@@ -36,12 +36,22 @@ wait_gone() {
 	wait "$1"
 }
 
+# in_stack PID WORD: until PID's kernel stack has a frame matching WORD.
+in_stack() {
+	i=0
+	until grep -q "$2" /proc/$1/stack 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && return 1
+		sleep 0.1
+	done
+}
+
 nothing_left() {
 	[ ! -e $KLP ] && ! grep -q "^$NAME " /proc/modules &&
 		! "$LIVEFIX" list | grep -q $NAME
 }
 
-lf_plan 41
+lf_plan 47
 lf_check "livefix.ko loads" lf_core_load
 lf_check "the blocker target module loads" insmod "$TARGET"
 
@@ -131,6 +141,24 @@ lf_check "released, the kernel thread leaves the old function" wait_sleepers 0
 # Afterwards the same fix applies cleanly.
 lf_check "with no sleeper, load succeeds" "$LIVEFIX" load --timeout 10 "$FIX"
 lf_check "... and the fixed function runs" sh -c "grep -qx fixed $CTL/hold"
-lf_check "... and unload succeeds" "$LIVEFIX" unload $NAME
+
+# (e) Unloading, held back by a task sleeping in the fix's own code.
+cat $CTL/hold_killable >/tmp/hold_e &
+pid_e=$!
+lf_check "a task sleeps in the fix's replacement" in_stack $pid_e lf_test_blocker_fix_hold
+comm_e=$(cat /proc/$pid_e/comm)
+"$LIVEFIX" unload --timeout 2 $NAME >/tmp/unload_e.out 2>/tmp/unload_e.err
+rc=$?
+sed 's/^/# stdout: /' /tmp/unload_e.out
+sed 's/^/# stderr: /' /tmp/unload_e.err
+lf_check "unload succeeds once the sleeper is interrupted" test $rc -eq 0
+lf_check "while waiting, unload names the blocker in the fix's function" \
+	grep -q "waits for 1 task: $pid_e ($comm_e) in lf_test_blocker_fix_hold" /tmp/unload_e.out
+lf_check "unload says it interrupted the blocker" \
+	grep -q "unloaded (after interrupting 1 task)" /tmp/unload_e.out
 lf_check "nothing of the fix is left at the end" nothing_left
+lf_check "the interrupted read restarted in the old function" wait_sleepers 1
+echo 1 >$CTL/release
+lf_check "released, it finishes" wait_gone $pid_e
+lf_check "... with the old function's answer" grep -qx released /tmp/hold_e
 lf_done

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
-#include <string.h>
 
 #include <libkmod.h>
 
@@ -9,17 +8,6 @@
 #include "../lib/fix.h"
 #include "../lib/kmodops.h"
 #include "cmd.h"
-
-/*
- * Progress goes to stdout so that stderr keeps its contract: a failure is
- * exactly one line there.
- */
-static void load_progress(void *data, const char *line)
-{
-	(void)data;
-	printf("livefix: %s\n", line);
-	fflush(stdout);
-}
 
 int cmd_load(int argc, char **argv)
 {
@@ -43,10 +31,7 @@ int cmd_load(int argc, char **argv)
 
 	/* Ctrl-C must not leave a half-applied fix: it triggers the revert. */
 	req.cancel = &lf_interrupted;
-	req.progress = load_progress;
-	/* Pids from a fake /proc (LIVEFIX_PROCFS, tests) are not ours to touch. */
-	if (!strcmp(env.procfs, "/proc"))
-		req.interrupt = lf_fix_interrupt_tasks;
+	req.hooks = lf_cmd_transition_hooks(&env);
 	ret = lf_fix_load(&env, &ops, &req, &res, &err);
 	kmod_unref(ctx);
 	if (ret) {

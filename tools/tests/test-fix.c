@@ -218,7 +218,9 @@ struct kick_log {
 	int calls;
 	int ret;		/* what the fake interrupt returns */
 	bool finishes;		/* interrupting lets the transition finish */
+	bool finishes_unpatch;	/* ... the unpatching one */
 	char seen[256];		/* the blockers it was handed */
+	struct lf_transition_hooks hooks;
 };
 
 static void kick_progress(void *data, const char *line)
@@ -237,6 +239,8 @@ static int kick_interrupt(void *data, const struct lf_tasks *blockers)
 	lf_tasks_describe(blockers, 5, k->seen, sizeof(k->seen));
 	if (k->finishes)
 		atomic_store(&k->f->finish_patching, true);
+	if (k->finishes_unpatch)
+		atomic_store(&k->f->honour_disable, true);
 	return k->ret;
 }
 
@@ -262,11 +266,14 @@ static struct lf_load_req kick_req(struct kick_log *k, struct fake *f)
 
 	memset(k, 0, sizeof(*k));
 	k->f = f;
-	req.report_ms = 50;
-	req.kick_grace_s = 0.3;
-	req.progress = kick_progress;
-	req.interrupt = kick_interrupt;
-	req.data = k;
+	k->hooks = (struct lf_transition_hooks) {
+		.progress = kick_progress,
+		.interrupt = kick_interrupt,
+		.data = k,
+		.kick_grace_s = 0.3,
+		.report_ms = 50,
+	};
+	req.hooks = &k->hooks;
 	return req;
 }
 
@@ -315,7 +322,7 @@ static void test_load_kick_impossible(void)
 	fake_start(&f, &env, &ops);
 	req = kick_req(&k, &f);
 	/* No grace is due when nobody could be interrupted. */
-	req.kick_grace_s = 60;
+	k.hooks.kick_grace_s = 60;
 	atomic_store(&f.finish_patching, false);
 	add_stuck_task(&f, 'D');
 	lf_err_clear(&e);
@@ -381,8 +388,8 @@ static void test_load_kick_partial(void)
 
 	fake_start(&f, &env, &ops);
 	req = kick_req(&k, &f);
-	req.kick_grace_s = 60;
-	req.interrupt = kick_switches_777;
+	k.hooks.kick_grace_s = 60;
+	k.hooks.interrupt = kick_switches_777;
 	atomic_store(&f.finish_patching, false);
 	add_stuck_task(&f, 'S');
 	tfs_add_task(&f.proc, 779, 779, 0, "deep_sleeper");
@@ -602,6 +609,46 @@ static void test_unload_stuck(void)
 	fake_stop(&f);
 }
 
+/* A task in one of the fix's own functions holds the unpatching back. */
+static void test_unload_kick(void)
+{
+	struct lf_load_req lreq = load_req(5);
+	struct lf_unload_req req = unload_req(NAME, 0.2);
+	struct lf_load_result lres;
+	struct lf_unload_result res;
+	struct lf_kmod_ops ops;
+	struct kick_log k;
+	struct lf_env env;
+	struct lf_err e;
+	struct fake f;
+
+	fake_start(&f, &env, &ops);
+	lf_err_clear(&e);
+	tap_is_int(lf_fix_load(&env, &ops, &lreq, &lres, &e), 0, "unload kick: setup load");
+	atomic_store(&f.finish_patching, false);
+	atomic_store(&f.honour_disable, false);
+	patch_file(&f, "transition", "1\n");
+	tfs_add_task(&f.proc, 900, 901, 1, "sleeper");
+	tfs_write(&f.proc, "900/task/901/stat", "901 (sleeper) S 1 900 900 0 -1 4194304 0\n");
+	tfs_write(&f.proc, "900/task/901/stack",
+		  "[<0>] schedule+0x27/0xf0\n"
+		  "[<0>] lf_good_cmdline_show+0x1a/0x40 [lf_good]\n");
+	kick_req(&k, &f);
+	k.ret = 1;
+	k.finishes_unpatch = true;
+	req.hooks = &k.hooks;
+	tap_is_int(lf_fix_unload(&env, &ops, &req, &res, &e), 0,
+		   "unload kick: unload completes after interrupting");
+	tap_is_int(res.interrupted, 1, "unload kick: result counts the interrupted task");
+	tap_is_str(k.seen, "901 (sleeper) in lf_good_cmdline_show",
+		   "unload kick: handed the blocker, in the fix's own function");
+	tap_has_str(k.progress,
+		    NAME ": transition waits for 1 task: 901 (sleeper) in lf_good_cmdline_show\n",
+		    "unload kick: progress names it while waiting");
+	tap_ok(nothing_left(&f), "unload kick: patch and module gone");
+	fake_stop(&f);
+}
+
 int main(void)
 {
 	tap_start();
@@ -617,5 +664,6 @@ int main(void)
 	test_load_insert_errors();
 	test_unload();
 	test_unload_stuck();
+	test_unload_kick();
 	return tap_end();
 }

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test fix for lf_test_blocker: its replacement never sleeps, so a read
- * that enters the patched version returns at once with "fixed". Whether
- * the transition completes depends on the tasks still sleeping in the old
- * one.
+ * Test fix for lf_test_blocker. Its replacement answers "fixed" at once,
+ * so whether the patching transition completes depends only on the tasks
+ * still sleeping in the old function. Except for the killable variant:
+ * that one sleeps interruptibly in the replacement until a signal, so a
+ * task in the fix's own code can hold back its unpatching.
  */
 #include <linux/string.h>
+#include <linux/wait.h>
 
 #define LIVEFIX_ID "selftest-blocker"
 #include "livefix-patch.h"
 
+static DECLARE_WAIT_QUEUE_HEAD(lf_test_blocker_fix_wq);
+
 static int lf_test_blocker_fix_hold(bool killable, char *msg, size_t size)
 {
+	/* -ERESTARTSYS: the read restarts, in whichever version is current. */
+	if (killable)
+		return wait_event_interruptible(lf_test_blocker_fix_wq, false);
 	strscpy(msg, "fixed\n", size);
 	return 0;
 }
