@@ -76,6 +76,8 @@ static void test_stack(void)
 		   "<none>", "stack: a vmlinux function's name in a module is not it");
 	tap_is_str(find("[<0>] lf_test_blocker_hold+0x8b/0x110\n"),
 		   "<none>", "stack: a module function's name in vmlinux is not it");
+	tap_is_str(find("[<0>] lf_test_blocker_hold+0x8b/0x110 [lf_test_blocker 0123abcd]\n"),
+		   "lf_test_blocker_hold", "stack: module with a build id");
 	tap_is_str(find("[<0>] cmdline_proc_show.cold+0x5/0x9\n"),
 		   "cmdline_proc_show", "stack: compiler suffix stripped");
 	tap_is_str(find("[<0>] lf_new_read+0x10/0x20 [lf_fix]\n"),
