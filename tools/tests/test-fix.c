@@ -289,6 +289,8 @@ static void test_load_kick_ok(void)
 
 	fake_start(&f, &env, &ops);
 	req = kick_req(&k, &f);
+	/* Room for several 50 ms reports even on a loaded machine. */
+	req.timeout_s = 1.5;
 	atomic_store(&f.finish_patching, false);
 	add_stuck_task(&f, 'S');
 	k.ret = 1;
@@ -613,7 +615,7 @@ static void test_unload_stuck(void)
 static void test_unload_kick(void)
 {
 	struct lf_load_req lreq = load_req(5);
-	struct lf_unload_req req = unload_req(NAME, 0.2);
+	struct lf_unload_req req = unload_req(NAME, 1.5);	/* several reports */
 	struct lf_load_result lres;
 	struct lf_unload_result res;
 	struct lf_kmod_ops ops;
