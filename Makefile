@@ -15,6 +15,7 @@ KBUILD = $(MAKE) -C $(KDIR)
 
 # Patch modules and test modules built against the target's headers.
 KMOD_DIRS := examples/demo-version selftests/modules/warn \
+	     selftests/modules/blocker selftests/modules/blocker-fix \
 	     selftests/modules/fix-macros \
 	     selftests/modules/wrong-target \
 	     selftests/modules/faulty selftests/modules/faulty-callee \

@@ -10,11 +10,9 @@
 #include "klp.h"
 #include "modfile.h"
 #include "sysfs.h"
-#include "tasks.h"
 
 #define LF_APPEAR_MS 1000
 #define LF_MIN_REVERT_S 10.0
-#define LF_BLOCKERS_SHOWN 5
 
 int lf_module_state(const char *sysfs, const char *name, bool *loaded,
 		    bool *livepatch)
@@ -63,23 +61,6 @@ static int remove_until(const struct lf_kmod_ops *ops, const char *name,
 	}
 }
 
-static void describe_blockers(const struct lf_env *env, int target,
-			      char *buf, size_t size)
-{
-	struct lf_tasks tasks;
-
-	buf[0] = '\0';
-	if (lf_tasks_blocking(env->procfs, target, &tasks))
-		return;
-	if (tasks.n) {
-		char list[512];
-
-		lf_tasks_describe(&tasks, LF_BLOCKERS_SHOWN, list, sizeof(list));
-		snprintf(buf, size, " (blocked by %s)", list);
-	}
-	lf_tasks_free(&tasks);
-}
-
 /*
  * Undo a load that did not make it to live. On failure @why says what is
  * left behind so the user can finish the job.
@@ -126,9 +107,10 @@ int lf_fix_load(const struct lf_env *env, const struct lf_kmod_ops *ops,
 	unsigned int poll_ms = req->poll_ms ? req->poll_ms : LF_DEFAULT_POLL_MS;
 	double revert_s = req->revert_timeout_s;
 	const char *path = req->path;
+	struct lf_transition_result tr;
+	struct lf_transition t;
 	struct lf_klp_status st;
 	struct lf_modfile mf;
-	struct lf_klp_wait w;
 	char what[768], why[512];
 	bool loaded, livepatch;
 	int64_t start;
@@ -165,15 +147,22 @@ int lf_fix_load(const struct lf_env *env, const struct lf_kmod_ops *ops,
 		return lf_err_set(err, ret, "%s: cannot load: %s", path,
 				  lf_kmod_insert_reason(ret));
 
-	w = (struct lf_klp_wait) {
-		.deadline = lf_deadline_in(req->timeout_s),
-		.poll_ms = poll_ms,
-		.appear_ms = req->appear_ms ? req->appear_ms : LF_APPEAR_MS,
-		.cancel = req->cancel,
+	t = (struct lf_transition) {
+		.env = env,
+		.name = res->name,
+		.target = LF_PATCH_STATE_PATCHED,
+		.wait = {
+			.deadline = lf_deadline_in(req->timeout_s),
+			.poll_ms = poll_ms,
+			.appear_ms = req->appear_ms ? req->appear_ms : LF_APPEAR_MS,
+			.cancel = req->cancel,
+		},
+		.hooks = req->hooks,
 	};
-	ret = lf_klp_wait_live(env->sysfs, res->name, &w, &st);
+	ret = lf_transition_wait(&t, &st, &tr);
 	if (!ret) {
 		res->seconds = lf_seconds_since(start);
+		res->interrupted = tr.interrupted;
 		return 0;
 	}
 
@@ -181,16 +170,11 @@ int lf_fix_load(const struct lf_env *env, const struct lf_kmod_ops *ops,
 	if (ret == -ETIMEDOUT && !st.present)
 		ret = -ENOENT;
 	switch (ret) {
-	case -ETIMEDOUT: {
-		char blockers[600];
-
-		describe_blockers(env, LF_PATCH_STATE_PATCHED, blockers,
-				  sizeof(blockers));
+	case -ETIMEDOUT:
 		snprintf(what, sizeof(what),
 			 "%s: patch %s did not finish its transition within %.3g s%s",
-			 path, res->name, req->timeout_s, blockers);
+			 path, res->name, req->timeout_s, tr.blockers);
 		break;
-	}
 	case -ENOENT:
 		snprintf(what, sizeof(what),
 			 "%s: module loaded, but livepatch %s %s",
@@ -227,8 +211,10 @@ int lf_fix_unload(const struct lf_env *env, const struct lf_kmod_ops *ops,
 {
 	unsigned int poll_ms = req->poll_ms ? req->poll_ms : LF_DEFAULT_POLL_MS;
 	const char *name = res->name;
+	struct lf_transition_result tr;
+	struct lf_deadline remove_by;
+	struct lf_transition t;
 	struct lf_klp_status st;
-	struct lf_klp_wait w;
 	bool loaded, livepatch;
 	int ret;
 
@@ -251,11 +237,18 @@ int lf_fix_unload(const struct lf_env *env, const struct lf_kmod_ops *ops,
 				  "%s: not a livepatch module; refusing to unload it",
 				  name);
 
-	w = (struct lf_klp_wait) {
-		.deadline = lf_deadline_in(req->timeout_s),
-		.poll_ms = poll_ms,
-		.cancel = req->cancel,
+	t = (struct lf_transition) {
+		.env = env,
+		.name = name,
+		.target = LF_PATCH_STATE_UNPATCHED,
+		.wait = {
+			.deadline = lf_deadline_in(req->timeout_s),
+			.poll_ms = poll_ms,
+			.cancel = req->cancel,
+		},
+		.hooks = req->hooks,
 	};
+	remove_by = t.wait.deadline;
 	if (st.present) {
 		if (st.enabled) {
 			ret = lf_klp_set_enabled(env->sysfs, name, false);
@@ -267,10 +260,8 @@ int lf_fix_unload(const struct lf_env *env, const struct lf_kmod_ops *ops,
 				return lf_err_set(err, ret, "%s: cannot disable: %s",
 						  name, strerror(-ret));
 		}
-		ret = lf_klp_wait_gone(env->sysfs, name, &w, &st);
+		ret = lf_transition_wait(&t, &st, &tr);
 		if (ret == -ETIMEDOUT) {
-			char blockers[600] = "";
-
 			if (st.enabled)
 				return lf_err_set(err, ret,
 						  "%s: was re-enabled by someone else while unloading",
@@ -279,11 +270,9 @@ int lf_fix_unload(const struct lf_env *env, const struct lf_kmod_ops *ops,
 				return lf_err_set(err, ret,
 						  "%s: disabled, but the kernel has not released it after %.3g s; run unload again",
 						  name, req->timeout_s);
-			describe_blockers(env, LF_PATCH_STATE_UNPATCHED, blockers,
-					  sizeof(blockers));
 			return lf_err_set(err, ret,
 					  "%s: still unpatching after %.3g s%s; the kernel finishes once those tasks move, then run unload again",
-					  name, req->timeout_s, blockers);
+					  name, req->timeout_s, tr.blockers);
 		}
 		if (ret == -EINTR)
 			return lf_err_set(err, ret,
@@ -292,9 +281,13 @@ int lf_fix_unload(const struct lf_env *env, const struct lf_kmod_ops *ops,
 		if (ret)
 			return lf_err_set(err, ret, "%s: cannot read its state: %s",
 					  name, strerror(-ret));
+		res->interrupted = tr.interrupted;
+		/* The grace after interrupting may have used up the deadline. */
+		if (tr.interrupted)
+			remove_by = lf_deadline_in(req->timeout_s);
 	}
 
-	ret = remove_until(ops, name, w.deadline, poll_ms);
+	ret = remove_until(ops, name, remove_by, poll_ms);
 	if (ret && lf_kmod_remove_is_transient(ret))
 		return lf_err_set(err, ret,
 				  "%s: patch is gone but the module is still in use after %.3g s",

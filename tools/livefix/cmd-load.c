@@ -31,13 +31,19 @@ int cmd_load(int argc, char **argv)
 
 	/* Ctrl-C must not leave a half-applied fix: it triggers the revert. */
 	req.cancel = &lf_interrupted;
+	req.hooks = lf_cmd_transition_hooks(&env);
 	ret = lf_fix_load(&env, &ops, &req, &res, &err);
 	kmod_unref(ctx);
 	if (ret) {
 		lf_report(verb, "%s", err.msg);
 		return LF_EXIT_FAIL;
 	}
-	printf("livefix: %s is live (transition took %.2f s)\n", res.name,
-	       res.seconds);
+	if (res.interrupted)
+		printf("livefix: %s is live (transition took %.2f s, after interrupting %d task%s)\n",
+		       res.name, res.seconds, res.interrupted,
+		       res.interrupted == 1 ? "" : "s");
+	else
+		printf("livefix: %s is live (transition took %.2f s)\n", res.name,
+		       res.seconds);
 	return LF_EXIT_OK;
 }

@@ -30,12 +30,17 @@ int cmd_unload(int argc, char **argv)
 	lf_err_clear(&err);
 
 	req.cancel = &lf_interrupted;
+	req.hooks = lf_cmd_transition_hooks(&env);
 	ret = lf_fix_unload(&env, &ops, &req, &res, &err);
 	kmod_unref(ctx);
 	if (ret) {
 		lf_report(verb, "%s", err.msg);
 		return LF_EXIT_FAIL;
 	}
-	printf("livefix: %s unloaded\n", res.name);
+	if (res.interrupted)
+		printf("livefix: %s unloaded (after interrupting %d task%s)\n",
+		       res.name, res.interrupted, res.interrupted == 1 ? "" : "s");
+	else
+		printf("livefix: %s unloaded\n", res.name);
 	return LF_EXIT_OK;
 }

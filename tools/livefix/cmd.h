@@ -97,4 +97,12 @@ bool lf_cmd_env(const char *verb, struct lf_env *env);
 bool lf_cmd_kernel_open(const char *verb, const char *what, struct lf_env *env,
 			struct kmod_ctx **ctx, struct lf_kmod_ops *ops);
 
+/*
+ * What load and unload do while a transition waits: progress lines on
+ * stdout (stderr keeps its one-line failures), and interrupting the
+ * blocking tasks when @env's /proc is the real one.
+ */
+struct lf_transition_hooks;
+const struct lf_transition_hooks *lf_cmd_transition_hooks(const struct lf_env *env);
+
 #endif

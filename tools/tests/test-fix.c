@@ -13,6 +13,7 @@
 
 #include "../lib/deadline.h"
 #include "../lib/fix.h"
+#include "../lib/tasks.h"
 #include "tap.h"
 #include "testfs.h"
 
@@ -207,6 +208,204 @@ static void test_load_timeout(void)
 	tap_ok(nothing_left(&f), "timeout: no patch and no module left");
 	tap_ok(atomic_load(&f.removals) >= 4, "timeout: removal retried while busy (%d tries)",
 	       atomic_load(&f.removals));
+	fake_stop(&f);
+}
+
+/* What the load reported and whom it tried to interrupt. */
+struct kick_log {
+	struct fake *f;
+	char progress[2048];
+	int calls;
+	int ret;		/* what the fake interrupt returns */
+	bool finishes;		/* interrupting lets the transition finish */
+	bool finishes_unpatch;	/* ... the unpatching one */
+	char seen[256];		/* the blockers it was handed */
+	struct lf_transition_hooks hooks;
+};
+
+static void kick_progress(void *data, const char *line)
+{
+	struct kick_log *k = data;
+	size_t len = strlen(k->progress);
+
+	snprintf(k->progress + len, sizeof(k->progress) - len, "%s\n", line);
+}
+
+static int kick_interrupt(void *data, const struct lf_tasks *blockers)
+{
+	struct kick_log *k = data;
+
+	k->calls++;
+	lf_tasks_describe(blockers, 5, k->seen, sizeof(k->seen));
+	if (k->finishes)
+		atomic_store(&k->f->finish_patching, true);
+	if (k->finishes_unpatch)
+		atomic_store(&k->f->honour_disable, true);
+	return k->ret;
+}
+
+/* A task stuck in the patched function, as /proc shows it. */
+static void add_stuck_task(struct fake *f, char state)
+{
+	char stat[128];
+
+	tfs_add_task(&f->proc, 777, 777, 0, "stuck_task");
+	snprintf(stat, sizeof(stat), "777 (stuck_task) %c 1 777 777 0 -1 4194304 0\n",
+		 state);
+	tfs_write(&f->proc, "777/task/777/stat", stat);
+	tfs_write(&f->proc, "777/task/777/stack",
+		  "[<0>] schedule+0x27/0xf0\n"
+		  "[<0>] cmdline_proc_show+0x1a/0x40\n"
+		  "[<0>] seq_read_iter+0x11c/0x4b0\n");
+	tfs_add_task(&f->proc, 778, 778, 1, "fine_task");
+}
+
+static struct lf_load_req kick_req(struct kick_log *k, struct fake *f)
+{
+	struct lf_load_req req = load_req(0.3);
+
+	memset(k, 0, sizeof(*k));
+	k->f = f;
+	k->hooks = (struct lf_transition_hooks) {
+		.progress = kick_progress,
+		.interrupt = kick_interrupt,
+		.data = k,
+		.kick_grace_s = 0.3,
+		.report_ms = 50,
+	};
+	req.hooks = &k->hooks;
+	return req;
+}
+
+static void test_load_kick_ok(void)
+{
+	struct lf_load_result res;
+	struct lf_load_req req;
+	struct lf_kmod_ops ops;
+	struct kick_log k;
+	struct lf_env env;
+	struct lf_err e;
+	struct fake f;
+
+	fake_start(&f, &env, &ops);
+	req = kick_req(&k, &f);
+	/* Room for several 50 ms reports even on a loaded machine. */
+	req.timeout_s = 1.5;
+	atomic_store(&f.finish_patching, false);
+	add_stuck_task(&f, 'S');
+	k.ret = 1;
+	k.finishes = true;
+	lf_err_clear(&e);
+	tap_is_int(lf_fix_load(&env, &ops, &req, &res, &e), 0,
+		   "kick: load completes after interrupting");
+	tap_is_int(res.interrupted, 1, "kick: result counts the interrupted task");
+	tap_is_int(k.calls, 1, "kick: interrupted once");
+	tap_is_str(k.seen, "777 (stuck_task) in cmdline_proc_show",
+		   "kick: handed the blocker with its function");
+	tap_has_str(k.progress,
+		    NAME ": transition waits for 1 task: 777 (stuck_task) in cmdline_proc_show\n",
+		    "kick: progress names the blocker while waiting");
+	tap_has_str(k.progress, "; interrupting 1 of 1\n", "kick: progress says it interrupts");
+	tap_is_str(patch_read(&f, "enabled"), "1\n", "kick: fix left enabled");
+	tap_is_int(atomic_load(&f.removals), 0, "kick: nothing removed");
+	fake_stop(&f);
+}
+
+static void test_load_kick_impossible(void)
+{
+	struct lf_load_result res;
+	struct lf_load_req req;
+	struct lf_kmod_ops ops;
+	struct kick_log k;
+	struct lf_env env;
+	struct lf_err e;
+	struct fake f;
+
+	fake_start(&f, &env, &ops);
+	req = kick_req(&k, &f);
+	/* No grace is due when nobody could be interrupted. */
+	k.hooks.kick_grace_s = 60;
+	atomic_store(&f.finish_patching, false);
+	add_stuck_task(&f, 'D');
+	lf_err_clear(&e);
+	tap_is_int(lf_fix_load(&env, &ops, &req, &res, &e), -ETIMEDOUT,
+		   "no kick: load fails");
+	tap_is_str(e.msg,
+		   GOOD ": patch " NAME " did not finish its transition within 0.3 s "
+		   "(blocked by 777 (stuck_task) in cmdline_proc_show; it cannot be "
+		   "interrupted: uninterruptible sleep); reverted, nothing was left loaded",
+		   "no kick: message names blocker, function and why");
+	tap_ok(nothing_left(&f), "no kick: no patch and no module left");
+	tap_is_int(k.calls, 0, "no kick: nothing to interrupt, interrupt not called");
+	fake_stop(&f);
+}
+
+static void test_load_kick_useless(void)
+{
+	struct lf_load_result res;
+	struct lf_load_req req;
+	struct lf_kmod_ops ops;
+	struct kick_log k;
+	struct lf_env env;
+	struct lf_err e;
+	struct fake f;
+
+	fake_start(&f, &env, &ops);
+	req = kick_req(&k, &f);
+	atomic_store(&f.finish_patching, false);
+	add_stuck_task(&f, 'S');
+	k.ret = 1;
+	lf_err_clear(&e);
+	tap_is_int(lf_fix_load(&env, &ops, &req, &res, &e), -ETIMEDOUT,
+		   "useless kick: load fails");
+	tap_is_int(k.calls, 1, "useless kick: interrupted once");
+	tap_has_str(e.msg,
+		    "(blocked by 777 (stuck_task) in cmdline_proc_show, even after "
+		    "interrupting 1 task); reverted, nothing was left loaded",
+		    "useless kick: message says interrupting did not help");
+	tap_ok(nothing_left(&f), "useless kick: no patch and no module left");
+	fake_stop(&f);
+}
+
+/* The interrupted task moves, another one does not: no use waiting on. */
+static int kick_switches_777(void *data, const struct lf_tasks *blockers)
+{
+	struct kick_log *k = data;
+
+	kick_interrupt(data, blockers);
+	tfs_write(&k->f->proc, "777/task/777/patch_state", "1\n");
+	return 1;
+}
+
+static void test_load_kick_partial(void)
+{
+	struct lf_load_result res;
+	struct lf_load_req req;
+	struct lf_kmod_ops ops;
+	struct kick_log k;
+	struct lf_env env;
+	struct lf_err e;
+	struct fake f;
+	int64_t start;
+
+	fake_start(&f, &env, &ops);
+	req = kick_req(&k, &f);
+	k.hooks.kick_grace_s = 60;
+	k.hooks.interrupt = kick_switches_777;
+	atomic_store(&f.finish_patching, false);
+	add_stuck_task(&f, 'S');
+	tfs_add_task(&f.proc, 779, 779, 0, "deep_sleeper");
+	tfs_write(&f.proc, "779/task/779/stat", "779 (deep_sleeper) D 1 1 1 0 -1 4194304 0\n");
+	lf_err_clear(&e);
+	start = lf_now_ns();
+	tap_is_int(lf_fix_load(&env, &ops, &req, &res, &e), -ETIMEDOUT,
+		   "partial kick: load fails");
+	tap_ok(lf_seconds_since(start) < 30,
+	       "partial kick: the grace ends once only uninterrupted tasks block");
+	tap_has_str(k.progress, "; interrupting 1 of 2\n", "partial kick: one of two interrupted");
+	tap_has_str(e.msg, "(blocked by 779 (deep_sleeper), even after interrupting 1 task)",
+		    "partial kick: message names the task left");
+	tap_ok(nothing_left(&f), "partial kick: no patch and no module left");
 	fake_stop(&f);
 }
 
@@ -412,16 +611,61 @@ static void test_unload_stuck(void)
 	fake_stop(&f);
 }
 
+/* A task in one of the fix's own functions holds the unpatching back. */
+static void test_unload_kick(void)
+{
+	struct lf_load_req lreq = load_req(5);
+	struct lf_unload_req req = unload_req(NAME, 1.5);	/* several reports */
+	struct lf_load_result lres;
+	struct lf_unload_result res;
+	struct lf_kmod_ops ops;
+	struct kick_log k;
+	struct lf_env env;
+	struct lf_err e;
+	struct fake f;
+
+	fake_start(&f, &env, &ops);
+	lf_err_clear(&e);
+	tap_is_int(lf_fix_load(&env, &ops, &lreq, &lres, &e), 0, "unload kick: setup load");
+	atomic_store(&f.finish_patching, false);
+	atomic_store(&f.honour_disable, false);
+	patch_file(&f, "transition", "1\n");
+	tfs_add_task(&f.proc, 900, 901, 1, "sleeper");
+	tfs_write(&f.proc, "900/task/901/stat", "901 (sleeper) S 1 900 900 0 -1 4194304 0\n");
+	tfs_write(&f.proc, "900/task/901/stack",
+		  "[<0>] schedule+0x27/0xf0\n"
+		  "[<0>] lf_good_cmdline_show+0x1a/0x40 [lf_good]\n");
+	kick_req(&k, &f);
+	k.ret = 1;
+	k.finishes_unpatch = true;
+	req.hooks = &k.hooks;
+	tap_is_int(lf_fix_unload(&env, &ops, &req, &res, &e), 0,
+		   "unload kick: unload completes after interrupting");
+	tap_is_int(res.interrupted, 1, "unload kick: result counts the interrupted task");
+	tap_is_str(k.seen, "901 (sleeper) in lf_good_cmdline_show",
+		   "unload kick: handed the blocker, in the fix's own function");
+	tap_has_str(k.progress,
+		    NAME ": transition waits for 1 task: 901 (sleeper) in lf_good_cmdline_show\n",
+		    "unload kick: progress names it while waiting");
+	tap_ok(nothing_left(&f), "unload kick: patch and module gone");
+	fake_stop(&f);
+}
+
 int main(void)
 {
 	tap_start();
 	test_load_ok();
 	test_load_timeout();
+	test_load_kick_ok();
+	test_load_kick_impossible();
+	test_load_kick_useless();
+	test_load_kick_partial();
 	test_load_revert_fails();
 	test_load_no_patch();
 	test_load_interrupted();
 	test_load_insert_errors();
 	test_unload();
 	test_unload_stuck();
+	test_unload_kick();
 	return tap_end();
 }
