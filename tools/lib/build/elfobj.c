@@ -415,7 +415,8 @@ unsigned int lf_x86_insn_len(const unsigned char *c, size_t len,
 }
 
 /* Among the first @n (sorted) relocations of @s, one at @off? */
-static bool has_rela_at(const struct lf_esec *s, size_t n, uint64_t off)
+/* First of the first @n relocations at or after @off (they are sorted). */
+static size_t rela_lower(const struct lf_esec *s, size_t n, uint64_t off)
 {
 	size_t lo = 0, hi = n;
 
@@ -427,22 +428,20 @@ static bool has_rela_at(const struct lf_esec *s, size_t n, uint64_t off)
 		else
 			hi = mid;
 	}
-	return lo < n && s->rela[lo].off == off;
+	return lo;
+}
+
+/* @n: only the relocations read so far, while more are being added. */
+static bool has_rela_at(const struct lf_esec *s, size_t n, uint64_t off)
+{
+	size_t k = rela_lower(s, n, off);
+
+	return k < n && s->rela[k].off == off;
 }
 
 size_t lf_esec_rela_lower(const struct lf_esec *s, uint64_t off)
 {
-	size_t lo = 0, hi = s->nrela;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (s->rela[mid].off < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return rela_lower(s, s->nrela, off);
 }
 
 /* Is @off the start of a function of section @s? */
