@@ -216,8 +216,11 @@ static int livefix_policy_set(const char *key, const char *val)
 	bool b;
 	int ret;
 
-	if (livefix_policy.locked)
-		return livefix_loosen(key, "the policy is locked");
+	if (livefix_policy.locked) {
+		pr_err("policy: refused to change %s: the policy is locked\n",
+		       key);
+		return -EPERM;
+	}
 
 	if (!strcmp(key, "require_metadata") || !strcmp(key, "lock")) {
 		bool *cur = key[0] == 'l' ? &livefix_policy.locked :

@@ -2,7 +2,8 @@
 /*
  * Refusals: one kernel log line each, and the last few kept in
  * /sys/kernel/livefix/refusals, so that the CLI can print the reason for
- * a failed load without reading the kernel log.
+ * a failed load without reading the kernel log (which may be restricted,
+ * or have rotated).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,7 +40,10 @@ void livefix_refuse(const char *fix, const char *check, const char *fmt, ...)
 	spin_unlock(&livefix_refusal_lock);
 }
 
-/* Oldest first, one refusal per line, in the log line's format. */
+/*
+ * Oldest first, one refusal per line: its sequence number, then the log
+ * line's text. The number tells a reader which refusals are new.
+ */
 ssize_t livefix_refusals_show(char *buf)
 {
 	unsigned int i, first;
@@ -49,7 +53,7 @@ ssize_t livefix_refusals_show(char *buf)
 	first = livefix_refusal_next > LIVEFIX_REFUSALS ?
 		livefix_refusal_next - LIVEFIX_REFUSALS : 0;
 	for (i = first; i < livefix_refusal_next; i++)
-		len += sysfs_emit_at(buf, len, "%s\n",
+		len += sysfs_emit_at(buf, len, "%u %s\n", i + 1,
 				     livefix_refusals[i % LIVEFIX_REFUSALS]);
 	spin_unlock(&livefix_refusal_lock);
 	return len;
