@@ -24,6 +24,7 @@ extern const size_t lf_ncmds;
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -12,6 +12,8 @@ const struct lf_cmd lf_cmds[] = {
 	{ "unload", cmd_unload, "[--timeout SECONDS] NAME",
 	  "disable a fix, wait for the kernel to drop it, remove it" },
 	{ "list", cmd_list, "[--json]", "show the loaded fixes" },
+	{ "info", cmd_info, "[--json] NAME",
+	  "show one fix: state, version, functions and fingerprints, history" },
 	{ "build", cmd_build, "[OPTIONS] FIX.patch...", "build a fix module from source diffs" },
 	{ "version", cmd_version, "", "show tool and livefix.ko versions" },
 	{ "help", cmd_help, "[VERB]", "show this help" },
