@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/livepatch.h>
+#include <linux/module.h>
 
 #include "internal.h"
 
@@ -50,8 +51,14 @@ static void livefix_post_patch(struct klp_object *obj)
 
 /*
  * klp also runs the unpatch callbacks of one object when its module goes
- * away while the patch stays enabled; only a disabled patch is reverting.
+ * away (or fails to come in) while the patch stays enabled: that is no
+ * revert of the fix.
  */
+static bool livefix_module_leaving(struct klp_object *obj)
+{
+	return obj->name && obj->mod && obj->mod->state != MODULE_STATE_LIVE;
+}
+
 static void livefix_pre_unpatch(struct klp_object *obj)
 {
 	struct livefix_entry *entry;
@@ -60,7 +67,7 @@ static void livefix_pre_unpatch(struct klp_object *obj)
 	entry = livefix_registry_find_obj(obj, &idx);
 	if (!entry)
 		return;
-	if (!READ_ONCE(entry->patch->enabled))
+	if (!livefix_module_leaving(obj))
 		livefix_registry_note_revert(entry, NULL);
 	if (livefix_author_callbacks(entry, idx)->pre_unpatch)
 		livefix_author_callbacks(entry, idx)->pre_unpatch(obj);
@@ -76,7 +83,7 @@ static void livefix_post_unpatch(struct klp_object *obj)
 		return;
 	if (livefix_author_callbacks(entry, idx)->post_unpatch)
 		livefix_author_callbacks(entry, idx)->post_unpatch(obj);
-	if (!READ_ONCE(entry->patch->enabled))
+	if (!livefix_module_leaving(obj))
 		livefix_registry_note_reverted(entry);
 }
 

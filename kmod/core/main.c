@@ -40,7 +40,7 @@ static ssize_t refusals_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute version_attr = __ATTR_RO(version);
-static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0600);
+static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0644);
 static struct kobj_attribute refusals_attr = __ATTR_RO(refusals);
 
 static struct attribute *livefix_root_attrs[] = {

@@ -347,8 +347,10 @@ void livefix_registry_note_live(struct livefix_entry *entry)
 	struct livefix_entry *other;
 
 	mutex_lock(&livefix_registry_lock);
+	/* A revert reversed half-way (enabled again) ends live as well. */
 	if (!(BIT(entry->state) & (LIVEFIX_STATE_BIT(VETTING) |
-				   LIVEFIX_STATE_BIT(TRANSITIONING)))) {
+				   LIVEFIX_STATE_BIT(TRANSITIONING) |
+				   LIVEFIX_STATE_BIT(REVERTING)))) {
 		mutex_unlock(&livefix_registry_lock);
 		return;
 	}
