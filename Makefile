@@ -33,8 +33,9 @@ tools:
 kmod:
 	$(KBUILD) M=$(CURDIR)/kmod/core modules
 
-# Patch modules link against livefix.ko's exports, so it comes first.
-modules: kmod
+# Patch modules link against livefix.ko's exports, so it comes first;
+# the fixtures include a fix made by `livefix build`.
+modules: kmod tools
 	@set -e; for d in $(KMOD_DIRS); do \
 		$(KBUILD) M=$(CURDIR)/$$d modules; \
 	done
