@@ -20,8 +20,6 @@
 
 #include "internal.h"
 
-#define LIVEFIX_FUNC_ALIGN 16
-
 static const u8 livefix_zeros[64];
 
 static void livefix_hash_zeros(struct sha256_state *st, u32 len)
@@ -46,12 +44,10 @@ static int livefix_fingerprint_func(const struct klp_func *func,
 
 	/*
 	 * kallsyms sizes run up to the next symbol, so they include the
-	 * alignment after the function (the next one's padding has its own
-	 * __pfx_ symbol).
+	 * alignment after the function, or up to a section boundary after
+	 * the last function of a file: only a shorter one cannot be it.
 	 */
-	if (func->old_size < pre->size ||
-	    func->old_size >= ALIGN(pre->size, LIVEFIX_FUNC_ALIGN) +
-			      LIVEFIX_FUNC_ALIGN) {
+	if (func->old_size < pre->size) {
 		snprintf(why, len, "live size %lu bytes, built against %u",
 			 func->old_size, pre->size);
 		return -EBADMSG;
