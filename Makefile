@@ -19,7 +19,8 @@ KMOD_DIRS := examples/demo-version selftests/modules/warn \
 	     selftests/modules/fix-macros \
 	     selftests/modules/wrong-target \
 	     selftests/modules/faulty selftests/modules/faulty-callee \
-	     selftests/modules/faulty-bug
+	     selftests/modules/faulty-bug selftests/modules/cumulative-v1 \
+	     selftests/modules/cumulative-v2 selftests/modules/plain-klp
 
 .PHONY: all tools kmod modules provision check check-all demo checkpatch \
 	selftests clean
@@ -35,8 +36,9 @@ tools:
 kmod:
 	$(KBUILD) M=$(CURDIR)/kmod/core modules
 
-# Patch modules link against livefix.ko's exports, so it comes first.
-modules: kmod
+# Patch modules link against livefix.ko's exports, so it comes first;
+# the fixtures include a fix made by `livefix build`.
+modules: kmod tools
 	@set -e; for d in $(KMOD_DIRS); do \
 		$(KBUILD) M=$(CURDIR)/$$d modules; \
 	done

@@ -8,7 +8,7 @@
 #define LIVEFIX_META_H
 
 /* Bumped on any incompatible change to the description or modinfo keys. */
-#define LIVEFIX_META_FORMAT 1
+#define LIVEFIX_META_FORMAT 2
 
 /*
  * modinfo keys a livefix patch module carries, next to the kernel's own
@@ -18,5 +18,6 @@
 #define LIVEFIX_MODINFO_TARGET	"livefix_target" /* kernel release */
 #define LIVEFIX_MODINFO_CVE	"livefix_cve"	 /* space-separated ids */
 #define LIVEFIX_MODINFO_FORMAT	"livefix_format" /* LIVEFIX_META_FORMAT */
+#define LIVEFIX_MODINFO_VERSION	"livefix_version" /* cumulative version */
 
 #endif /* LIVEFIX_META_H */

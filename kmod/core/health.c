@@ -50,7 +50,10 @@ static DEFINE_SPINLOCK(livefix_watch_lock);
 
 static bool livefix_watching(struct livefix_entry *entry)
 {
-	return READ_ONCE(entry->state) == LIVEFIX_STATE_LIVE &&
+	enum livefix_state state = READ_ONCE(entry->state);
+
+	return (state == LIVEFIX_STATE_LIVE ||
+		state == LIVEFIX_STATE_TRANSITIONING) &&
 	       time_before(jiffies, entry->health.watch_until);
 }
 
@@ -176,7 +179,8 @@ static ssize_t health_store(struct kobject *kobj, struct kobj_attribute *attr,
 		if (!isprint(buf[5 + i]) || buf[5 + i] == '"')
 			return -EINVAL;
 
-	if (READ_ONCE(entry->state) != LIVEFIX_STATE_LIVE ||
+	if ((READ_ONCE(entry->state) != LIVEFIX_STATE_LIVE &&
+	     READ_ONCE(entry->state) != LIVEFIX_STATE_TRANSITIONING) ||
 	    livefix_revert_queued(entry))
 		return -EALREADY;
 	if (!livefix_watching(entry))

@@ -19,10 +19,34 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%s\n", LIVEFIX_VERSION);
 }
 
+static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return livefix_policy_show(buf);
+}
+
+static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	int ret = livefix_policy_store(buf, count);
+
+	return ret ? ret : count;
+}
+
+static ssize_t refusals_show(struct kobject *kobj,
+			     struct kobj_attribute *attr, char *buf)
+{
+	return livefix_refusals_show(buf);
+}
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute policy_attr = __ATTR_RW_MODE(policy, 0644);
+static struct kobj_attribute refusals_attr = __ATTR_RO(refusals);
 
 static struct attribute *livefix_root_attrs[] = {
 	&version_attr.attr,
+	&policy_attr.attr,
+	&refusals_attr.attr,
 	NULL,
 };
 
@@ -33,6 +57,10 @@ static const struct attribute_group livefix_root_group = {
 static int __init livefix_init(void)
 {
 	int ret;
+
+	ret = livefix_policy_init();
+	if (ret)
+		return ret;
 
 	livefix_root = kobject_create_and_add("livefix", kernel_kobj);
 	if (!livefix_root)
@@ -50,6 +78,12 @@ static int __init livefix_init(void)
 	if (ret)
 		goto err_registry;
 
+	ret = livefix_gate_init();
+	if (ret) {
+		livefix_health_exit();
+		goto err_registry;
+	}
+
 	pr_info("version %s ready\n", LIVEFIX_VERSION);
 	return 0;
 
@@ -62,6 +96,7 @@ err_put:
 
 static void __exit livefix_exit(void)
 {
+	livefix_gate_exit();
 	livefix_health_exit();
 	livefix_registry_exit();
 	kobject_put(livefix_root);

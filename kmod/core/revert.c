@@ -95,8 +95,7 @@ static void livefix_revert_work_fn(struct work_struct *work)
 	const char *name = entry->mod->name;
 	int ret;
 
-	if (READ_ONCE(entry->state) == LIVEFIX_STATE_LIVE)
-		livefix_registry_note_revert(entry, h->reason);
+	livefix_registry_note_revert(entry, h->reason);
 	if (!h->disabled) {
 		ret = livefix_klp_disable(name);
 		if (ret == -EBUSY && ++h->revert_polls < LIVEFIX_REVERT_BUSY_POLLS) {
@@ -110,7 +109,8 @@ static void livefix_revert_work_fn(struct work_struct *work)
 		 */
 		if (ret && ret != -EINVAL && ret != -ENOENT) {
 			pr_err("fix=%s: cannot revert it: %d\n", name, ret);
-			livefix_set_state(entry, LIVEFIX_STATE_LIVE);
+			livefix_move_state(entry, LIVEFIX_STATE_BIT(REVERTING),
+					   LIVEFIX_STATE_LIVE);
 			livefix_revert_finish(entry);
 			return;
 		}
@@ -126,7 +126,7 @@ static void livefix_revert_work_fn(struct work_struct *work)
 				   LIVEFIX_REVERT_POLL);
 		return;
 	}
-	livefix_set_state(entry, LIVEFIX_STATE_REVERTED);
+	livefix_registry_note_reverted(entry);
 	livefix_revert_finish(entry);
 }
 

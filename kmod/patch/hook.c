@@ -14,6 +14,8 @@
 #include <livefix/core.h>
 
 static struct klp_patch *livefix_hook_patch;
+/* Only replacing fixes carry the version: klp compares it across all. */
+static struct klp_state livefix_hook_states[2];
 
 static size_t count_objs(const struct livefix_object_desc *objs)
 {
@@ -61,6 +63,11 @@ static struct klp_patch *livefix_hook_build(const struct livefix_fix_desc *desc)
 		return ERR_PTR(-ENOMEM);
 	patch->mod = THIS_MODULE;
 	patch->replace = desc->replace;
+	if (desc->replace) {
+		livefix_hook_states[0].id = LIVEFIX_KLP_STATE;
+		livefix_hook_states[0].version = desc->version;
+		patch->states = livefix_hook_states;
+	}
 	/* One extra, zeroed entry ends each array, as klp expects. */
 	patch->objs = kcalloc(nobjs + 1, sizeof(*patch->objs), GFP_KERNEL);
 	if (!patch->objs)

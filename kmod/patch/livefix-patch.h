@@ -60,6 +60,10 @@
 #ifndef LIVEFIX_REPLACE
 #define LIVEFIX_REPLACE true
 #endif
+/* The cumulative version; a replacing fix must not be older than the live one. */
+#ifndef LIVEFIX_FIX_VERSION
+#define LIVEFIX_FIX_VERSION 1
+#endif
 /* Only tests claim another target; a real fix is for its headers' kernel. */
 #ifndef LIVEFIX_TARGET
 #define LIVEFIX_TARGET UTS_RELEASE
@@ -70,12 +74,14 @@
 	MODULE_INFO(livefix_cve, LIVEFIX_CVES);				\
 	MODULE_INFO(livefix_target, LIVEFIX_TARGET);			\
 	MODULE_INFO(livefix_format, __stringify(LIVEFIX_META_FORMAT));	\
+	MODULE_INFO(livefix_version, __stringify(LIVEFIX_FIX_VERSION));	\
 	const struct livefix_fix_desc livefix_this_fix = {		\
 		.format = LIVEFIX_META_FORMAT,				\
 		.id = LIVEFIX_ID,					\
 		.target = LIVEFIX_TARGET,				\
 		.cves = LIVEFIX_CVES,					\
 		.replace = LIVEFIX_REPLACE,				\
+		.version = LIVEFIX_FIX_VERSION,				\
 		.objs = (fix_objs),					\
 	}
 

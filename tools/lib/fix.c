@@ -9,6 +9,7 @@
 #include "deadline.h"
 #include "klp.h"
 #include "modfile.h"
+#include "refusal.h"
 #include "sysfs.h"
 
 #define LF_APPEAR_MS 1000
@@ -112,6 +113,7 @@ int lf_fix_load(const struct lf_env *env, const struct lf_kmod_ops *ops,
 	struct lf_klp_status st;
 	struct lf_modfile mf;
 	char what[768], why[512];
+	unsigned long refusals;
 	bool loaded, livepatch;
 	int64_t start;
 	int ret, rret;
@@ -141,11 +143,18 @@ int lf_fix_load(const struct lf_env *env, const struct lf_kmod_ops *ops,
 				  st.present || livepatch ? "a fix named" : "a module named",
 				  res->name);
 
+	lf_refusal_find(env->sysfs, res->name, 0, why, sizeof(why), &refusals);
 	start = lf_now_ns();
 	ret = ops->insert(ops->data, path);
-	if (ret)
+	if (ret) {
+		/* livefix.ko's refusal says which check failed, and why. */
+		if (!lf_refusal_find(env->sysfs, res->name, refusals, why,
+				     sizeof(why), NULL))
+			return lf_err_set(err, ret, "%s: refused by livefix.ko: %s (%s)",
+					  path, why, strerror(-ret));
 		return lf_err_set(err, ret, "%s: cannot load: %s", path,
 				  lf_kmod_insert_reason(ret));
+	}
 
 	t = (struct lf_transition) {
 		.env = env,

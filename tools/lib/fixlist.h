@@ -32,4 +32,8 @@ void lf_func_label(const struct lf_klp_func *f, char *buf, size_t size);
 int lf_fix_list_print_table(FILE *out, const struct lf_fix_list *list);
 int lf_fix_list_print_json(FILE *out, const struct lf_fix_list *list);
 
+/* One fix, as `livefix info` shows it: labelled lines, or one JSON object. */
+int lf_fix_info_print(FILE *out, const struct lf_fix_entry *e);
+int lf_fix_info_print_json(FILE *out, const struct lf_fix_entry *e);
+
 #endif

@@ -53,7 +53,8 @@ static bool verbose;
 struct build {
 	/* options */
 	const char *abi_arg, *name_arg, *out_arg, *jobs_arg, *src_arg;
-	const char *keep_tmp, *id_arg, *cves_arg;
+	const char *keep_tmp, *id_arg, *cves_arg, *fix_version_arg;
+	unsigned int fix_version;
 	bool no_replace;
 	char **patches;
 	int npatches;
@@ -977,7 +978,8 @@ static int link_stage(struct build *b, const struct lf_strv *objs,
 		.patch_objs = (const char *const *)objs->v, .npatch_objs = objs->n,
 		.manifest = manifest, .name = b->name,
 		.id = b->id_arg ? b->id_arg : b->name, .cves = b->cves,
-		.replace = !b->no_replace, .repo = b->repo, .workdir = work,
+		.replace = !b->no_replace, .version = b->fix_version,
+		.repo = b->repo, .workdir = work,
 		.out = linked, .jobs = b->jobs,
 	};
 	unsigned int converted = 0;
@@ -1141,6 +1143,7 @@ int cmd_build(int argc, char **argv)
 		{ "id", &b.id_arg, NULL },
 		{ "cves", &b.cves_arg, NULL },
 		{ "no-replace", NULL, &b.no_replace },
+		{ "fix-version", &b.fix_version_arg, NULL },
 		{ "verbose", NULL, &v },
 	};
 	struct lf_strv owned = { 0 };
@@ -1167,6 +1170,8 @@ int cmd_build(int argc, char **argv)
 		       "  --id ID             fix id (default: NAME)\n"
 		       "  --cves LIST         space-separated CVE ids (default: those the patches mention)\n"
 		       "  --no-replace        do not replace earlier fixes atomically\n"
+		       "  --fix-version N     cumulative version (default 1); a replacing fix\n"
+		       "                      older than the live one is refused\n"
 		       "  -v, --verbose       show each stage and its time\n");
 		ret = LF_EXIT_OK;
 		goto out_args;
@@ -1194,6 +1199,18 @@ int cmd_build(int argc, char **argv)
 			goto out_args;
 		}
 		b.jobs = (unsigned int)j;
+	}
+	if (b.fix_version_arg) {
+		char *end;
+		long fv = strtol(b.fix_version_arg, &end, 10);
+
+		if (end == b.fix_version_arg || *end || fv < 1 || fv > 1000000) {
+			lf_report(verb, "invalid --fix-version '%s' (want 1..1000000)",
+				  b.fix_version_arg);
+			ret = LF_EXIT_USAGE;
+			goto out_args;
+		}
+		b.fix_version = (unsigned int)fv;
 	}
 	/*
 	 * livefix load knows a fix by its file name, so the module name and

@@ -25,6 +25,7 @@ int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_health(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

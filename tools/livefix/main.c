@@ -15,6 +15,8 @@ const struct lf_cmd lf_cmds[] = {
 	  "fail|run [OPTS] NAME [-- CMD]",
 	  "report a fix unhealthy, or probe it; livefix.ko reverts it" },
 	{ "list", cmd_list, "[--json]", "show the loaded fixes" },
+	{ "info", cmd_info, "[--json] NAME",
+	  "show one fix: state, version, functions and fingerprints, history" },
 	{ "build", cmd_build, "[OPTIONS] FIX.patch...", "build a fix module from source diffs" },
 	{ "version", cmd_version, "", "show tool and livefix.ko versions" },
 	{ "help", cmd_help, "[VERB]", "show this help" },

@@ -164,6 +164,27 @@ mkdir -p "$sys/kernel/livefix/fixes/livefix_cve_2024_1"
 echo "$rel" >"$sys/kernel/livefix/fixes/livefix_cve_2024_1/target"
 echo "CVE-2024-1 CVE-2024-9" >"$sys/kernel/livefix/fixes/livefix_cve_2024_1/cves"
 echo live >"$sys/kernel/livefix/fixes/livefix_cve_2024_1/state"
+lfd="$sys/kernel/livefix/fixes/livefix_cve_2024_1"
+echo cve-2024-1 >"$lfd/id"
+echo 2 >"$lfd/version"
+echo 1 >"$lfd/replace"
+echo 'vmlinux cmdline_proc_show,0 match' >"$lfd/functions"
+echo 1700000000 >"$lfd/applied_at"
+echo 0 >"$lfd/reverted_at"
+echo >"$lfd/revert_reason"
+# Replaced: klp has dropped it, livefix.ko still records it.
+old="$sys/kernel/livefix/fixes/livefix_old"
+mkdir -p "$old"
+echo "$rel" >"$old/target"
+echo CVE-2024-1 >"$old/cves"
+echo replaced >"$old/state"
+echo cve-2024-1 >"$old/id"
+echo 1 >"$old/version"
+echo 1 >"$old/replace"
+echo 'vmlinux cmdline_proc_show,0 match' >"$old/functions"
+echo 1600000000 >"$old/applied_at"
+echo 1700000000 >"$old/reverted_at"
+echo 'replaced by livefix_cve_2024_1' >"$old/revert_reason"
 
 run list
 {
@@ -171,14 +192,16 @@ run list
 	printf '%-18s  %-8s  %-*s  %-21s  %s\n' foreign patching ${#rel} - - 'nfsd:nfsd_open vmlinux:foo,2'
 	printf '%-18s  %-8s  %-*s  %-21s  %s\n' livefix_cve_2024_1 live ${#rel} "$rel" \
 		CVE-2024-1,CVE-2024-9 vmlinux:cmdline_proc_show
+	printf '%-18s  %-8s  %-*s  %-21s  %s\n' livefix_old replaced ${#rel} "$rel" \
+		CVE-2024-1 vmlinux:cmdline_proc_show
 } >"$work/want"
 expect_out "$work/want" "list shows sorted, aligned fixes"
 
 run list --json
-printf '%s\n' "[{\"name\":\"foreign\",\"state\":\"patching\",\"enabled\":true,\"transition\":true,\"target\":null,\"cves\":[],\"functions\":[{\"object\":\"nfsd\",\"function\":\"nfsd_open\",\"sympos\":1},{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2}]},{\"name\":\"livefix_cve_2024_1\",\"state\":\"live\",\"enabled\":true,\"transition\":false,\"target\":\"$rel\",\"cves\":[\"CVE-2024-1\",\"CVE-2024-9\"],\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1}]}]" >"$work/want"
+printf '%s\n' "[{\"name\":\"foreign\",\"state\":\"patching\",\"enabled\":true,\"transition\":true,\"target\":null,\"cves\":[],\"functions\":[{\"object\":\"nfsd\",\"function\":\"nfsd_open\",\"sympos\":1,\"fingerprint\":null},{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2,\"fingerprint\":null}],\"id\":null,\"version\":null,\"replace\":null,\"applied_at\":null,\"reverted_at\":null,\"revert_reason\":null},{\"name\":\"livefix_cve_2024_1\",\"state\":\"live\",\"enabled\":true,\"transition\":false,\"target\":\"$rel\",\"cves\":[\"CVE-2024-1\",\"CVE-2024-9\"],\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":\"match\"}],\"id\":\"cve-2024-1\",\"version\":2,\"replace\":true,\"applied_at\":1700000000,\"reverted_at\":null,\"revert_reason\":null},{\"name\":\"livefix_old\",\"state\":\"replaced\",\"enabled\":false,\"transition\":false,\"target\":\"$rel\",\"cves\":[\"CVE-2024-1\"],\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":\"match\"}],\"id\":\"cve-2024-1\",\"version\":1,\"replace\":true,\"applied_at\":1600000000,\"reverted_at\":1700000000,\"revert_reason\":\"replaced by livefix_cve_2024_1\"}]" >"$work/want"
 expect_out "$work/want" "list --json"
 if command -v python3 >/dev/null 2>&1; then
-	if python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d)==2' <"$out"; then
+	if python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d)==3' <"$out"; then
 		ok "list --json parses as JSON"
 	else
 		not_ok "list --json parses as JSON"
@@ -186,6 +209,26 @@ if command -v python3 >/dev/null 2>&1; then
 else
 	ok "list --json parses as JSON # SKIP no python3"
 fi
+
+# --- info --------------------------------------------------------------
+run info livefix_old
+{
+	printf '%-10s %s\n' name: livefix_old id: cve-2024-1
+	printf '%-10s %s\n' version: '1 (cumulative: replaces earlier fixes)'
+	printf '%-10s %s\n' state: replaced target: "$rel" cves: CVE-2024-1
+	printf '%-10s %s\n' applied: '2020-09-13 12:26:40 UTC' reverted: '2023-11-14 22:13:20 UTC'
+	printf '%-10s %s\n' reason: 'replaced by livefix_cve_2024_1'
+	printf 'functions:\n  %-40s fingerprint match\n' vmlinux:cmdline_proc_show
+} >"$work/want"
+expect_out "$work/want" "info shows a replaced fix klp no longer knows"
+run info --json livefix_cve_2024_1
+grep -q '"fingerprint":"match"' "$out" && grep -q '"version":2' "$out" &&
+	[ "$status" -eq 0 ] && ok "info --json shows one fix" ||
+	not_ok "info --json shows one fix" "$(cat "$out" "$err")"
+run info no_such_fix
+expect_err 1 "livefix: info: no_such_fix: no such fix" "info of an unknown fix fails with one line"
+run info
+expect "2" "info without NAME is a usage error"
 
 LIVEFIX_SYSFS=$work/nosys run list
 expect_err 1 "livefix: list: $work/nosys/kernel/livepatch: not found; is the kernel built with CONFIG_LIVEPATCH?" \

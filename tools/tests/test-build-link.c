@@ -171,6 +171,13 @@ static void test_desc(void)
 		   "desc.c without replace");
 	d = tfs_read(&fs, "desc.c");
 	tap_has_str(d, "#define LIVEFIX_REPLACE false\n", "replace turned off before the header");
+	tap_ok(!strstr(d, "LIVEFIX_FIX_VERSION"), "no version: the header's default");
+	r.version = 3;
+	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
+		   "desc.c with a cumulative version");
+	d = tfs_read(&fs, "desc.c");
+	tap_has_str(d, "#define LIVEFIX_FIX_VERSION 3\n#include \"livefix-patch.h\"",
+		    "the version is defined before the header");
 	tap_has_str(d, "LIVEFIX_FIX(objects);", "still declared through the macro");
 
 	r.id = "bad\"id";

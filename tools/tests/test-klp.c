@@ -12,6 +12,9 @@
 #include "tap.h"
 #include "testfs.h"
 
+/* livefix.ko's fields, when it has no record of the patch. */
+#define LIVEFIX_NULLS "\"id\":null,\"version\":null,\"replace\":null,\"applied_at\":null,\"reverted_at\":null,\"revert_reason\":null"
+
 static void test_states(void)
 {
 	struct lf_klp_status s = { .present = true };
@@ -154,16 +157,17 @@ static void test_list_output(struct tfs *t)
 	tap_is_str(out,
 		   "[{\"name\":\"afix\",\"state\":\"patching\",\"enabled\":true,\"transition\":true,"
 		   "\"target\":\"6.12.117+deb12-amd64\",\"cves\":[],\"functions\":"
-		   "[{\"object\":\"vmlinux\",\"function\":\"meminfo_proc_show\",\"sympos\":1}]},"
+		   "[{\"object\":\"vmlinux\",\"function\":\"meminfo_proc_show\",\"sympos\":1,\"fingerprint\":null}],"
+		   LIVEFIX_NULLS "},"
 		   "{\"name\":\"mfix\",\"state\":\"unpatching\",\"enabled\":false,\"transition\":true,"
-		   "\"target\":null,\"cves\":[],\"functions\":[]},"
+		   "\"target\":null,\"cves\":[],\"functions\":[]," LIVEFIX_NULLS "},"
 		   "{\"name\":\"nfix\",\"state\":\"disabled\",\"enabled\":false,\"transition\":false,"
-		   "\"target\":null,\"cves\":[],\"functions\":[]},"
+		   "\"target\":null,\"cves\":[],\"functions\":[]," LIVEFIX_NULLS "},"
 		   "{\"name\":\"zfix\",\"state\":\"live\",\"enabled\":true,\"transition\":false,"
 		   "\"target\":\"6.12.117+deb12-amd64\",\"cves\":[\"CVE-2024-1\",\"CVE-2024-2\"],"
-		   "\"functions\":[{\"object\":\"ext4\",\"function\":\"ext4_fill_super\",\"sympos\":1},"
-		   "{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1},"
-		   "{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2}]}]\n",
+		   "\"functions\":[{\"object\":\"ext4\",\"function\":\"ext4_fill_super\",\"sympos\":1,\"fingerprint\":null},"
+		   "{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":null},"
+		   "{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2,\"fingerprint\":null}]," LIVEFIX_NULLS "}]\n",
 		   "JSON output");
 	free(out);
 	lf_fix_list_free(&l);

@@ -54,8 +54,17 @@ struct livefix_fix_desc {
 	const char *target;	/* kernel release the fix was built for */
 	const char *cves;	/* space-separated, may be empty */
 	bool replace;		/* atomic replace of earlier fixes */
+	/*
+	 * Cumulative version: a replacing fix carries it as the version of
+	 * klp state LIVEFIX_KLP_STATE, so neither livefix.ko nor klp lets
+	 * a lower version replace a higher one.
+	 */
+	unsigned int version;
 	const struct livefix_object_desc *objs;	/* ends with an empty entry */
 };
+
+/* The klp_state id of livefix's cumulative version ("lfv"). */
+#define LIVEFIX_KLP_STATE 0x6c6676UL
 
 /* Each patch module's own description, defined by LIVEFIX_FIX(). */
 extern const struct livefix_fix_desc livefix_this_fix;

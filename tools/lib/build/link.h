@@ -36,6 +36,7 @@ struct lf_link_req {
 	const char *id;			/* livefix_id */
 	const char *cves;		/* space-separated, may be "" */
 	bool replace;			/* atomic replace of earlier fixes */
+	unsigned int version;		/* cumulative version; 0: the default (1) */
 	const char *repo;		/* livefix tree: kmod/patch, kmod/core */
 	const char *workdir;		/* empty directory to build in */
 	const char *out;		/* the .ko to write (temp + rename) */
