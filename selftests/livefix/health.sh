@@ -83,7 +83,8 @@ lf_check "faulty: health names the WARN in the fix" \
 	$FIXES/$N/health
 lf_check "faulty: audit line for reverting, with the reason" \
 	audit $N reverting 'WARN at lf_faulty_version_show+0x[0-9a-f]*/0x[0-9a-f]* \[lf_test_faulty\]'
-lf_check "faulty: audit line for reverted" audit $N reverted
+lf_check "faulty: audit line for reverted, keeping the reason" \
+	audit $N reverted 'WARN at lf_faulty_version_show+0x[0-9a-f]*/0x[0-9a-f]* \[lf_test_faulty\]'
 lf_check "faulty: livefix info shows why" info_shows $N "WARN at lf_faulty_version_show"
 lf_check "faulty: the module stays loaded until unloaded" grep -q "^$N " /proc/modules
 lf_check "faulty: livefix unload removes it" unload $N
