@@ -16,7 +16,9 @@ KBUILD = $(MAKE) -C $(KDIR)
 # Patch modules and test modules built against the target's headers.
 KMOD_DIRS := examples/demo-version selftests/modules/warn \
 	     selftests/modules/fix-macros \
-	     selftests/modules/wrong-target
+	     selftests/modules/wrong-target \
+	     selftests/modules/stress-a selftests/modules/stress-b \
+	     selftests/modules/stress-klp
 
 .PHONY: all tools kmod modules provision check check-all demo checkpatch \
 	selftests clean
