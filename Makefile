@@ -4,6 +4,7 @@
 #
 #   make demo     provision the target, build, and show a fix going live
 #   make check    run every test suite (host unit tests, checkpatch, guest)
+#   make check-stress  the full stress run: 1000 apply/revert cycles (~1 h)
 #   make          build the CLI, livefix.ko and the example fix
 #
 # The target kernel ABI defaults to the version of linux-source-6.12 and
@@ -20,10 +21,12 @@ KMOD_DIRS := examples/demo-version selftests/modules/warn \
 	     selftests/modules/wrong-target \
 	     selftests/modules/faulty selftests/modules/faulty-callee \
 	     selftests/modules/faulty-bug selftests/modules/cumulative-v1 \
-	     selftests/modules/cumulative-v2 selftests/modules/plain-klp
+	     selftests/modules/cumulative-v2 selftests/modules/plain-klp \
+	     selftests/modules/stress-a selftests/modules/stress-b \
+	     selftests/modules/stress-klp
 
-.PHONY: all tools kmod modules provision check check-all demo checkpatch \
-	selftests clean
+.PHONY: all tools kmod modules provision check check-all check-stress demo \
+	checkpatch selftests clean
 
 all: tools modules
 
@@ -57,6 +60,12 @@ check: provision
 
 check-all: all
 	scripts/run-checks
+
+# make check runs selftests/livefix/stress.sh with a few cycles; this is
+# the full run, with the test's own vm-run options and a longer timeout.
+check-stress: all
+	scripts/vm-run $$(sed -n 's/^# vm-run: //p' selftests/livefix/stress.sh) \
+		--timeout 7200 -- selftests/livefix/stress.sh 1000
 
 demo: provision
 	$(MAKE) -s --no-print-directory all

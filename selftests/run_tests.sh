@@ -5,8 +5,9 @@
 # each program's own TAP nested behind "# ". Guest tests (livefix/*.sh)
 # each get a fresh guest through scripts/vm-run, so an oops, WARN or
 # taint is pinned on the test that caused it; host tests (harness/*.sh)
-# drive vm-run themselves. A guest test adds vm-run options with lines
-# "# vm-run: OPTION..." in its header.
+# drive vm-run themselves. A guest test can ask for vm-run options with
+# a comment line "# vm-run: OPTIONS" (e.g. --timeout 900 or --allow-warn);
+# they come after the default timeout, so they override it.
 #
 #   selftests/run_tests.sh [TEST...]    e.g. demo_fix load_errors
 #
@@ -18,7 +19,8 @@ root=$(cd "$here/.." && pwd)
 tests=()
 for t in "$here"/harness/*.sh "$here"/livefix/*.sh; do
 	name=$(basename "$t" .sh)
-	[ "$name" = lib ] && continue
+	# lib.sh and lib_*.sh are sourced by the tests, not tests themselves.
+	case "$name" in lib | lib_*) continue ;; esac
 	if [ $# -gt 0 ]; then
 		case " $* " in *" $name "*) ;; *) continue ;; esac
 	fi
@@ -37,9 +39,7 @@ for t in "${tests[@]}"; do
 	echo "# $name"
 	log=$(mktemp)
 	if [ "$area" = livefix ]; then
-		# A test asks for vm-run options with "# vm-run: OPTION..." lines,
-		# e.g. --allow-warn when it provokes a WARN and checks it itself.
-		# shellcheck disable=SC2046
+		# shellcheck disable=SC2046 # the marker's words are options
 		"$root/scripts/vm-run" --timeout "${LIVEFIX_TEST_TIMEOUT:-120}" \
 			$(sed -n 's/^# vm-run: //p' "$t") -- "$t" >"$log" 2>&1
 	else

@@ -63,6 +63,22 @@ static int remove_until(const struct lf_kmod_ops *ops, const char *name,
 }
 
 /*
+ * Disable patch @name. klp refuses to disable a patch that is already
+ * disabled (-EINVAL); when a concurrent unload got there first, that is
+ * not an error for us: the patch is on its way out either way.
+ */
+static int disable_patch(const struct lf_env *env, const char *name)
+{
+	struct lf_klp_status st;
+	int ret = lf_klp_set_enabled(env->sysfs, name, false);
+
+	if (ret == -EINVAL && !lf_klp_read_status(env->sysfs, name, &st) &&
+	    !st.enabled)
+		return 0;
+	return ret;
+}
+
+/*
  * Undo a load that did not make it to live. On failure @why says what is
  * left behind so the user can finish the job.
  */
@@ -79,7 +95,7 @@ static int revert_load(const struct lf_env *env, const struct lf_kmod_ops *ops,
 
 	ret = lf_klp_read_status(env->sysfs, name, &st);
 	if (!ret && st.present && st.enabled)
-		ret = lf_klp_set_enabled(env->sysfs, name, false);
+		ret = disable_patch(env, name);
 	if (ret) {
 		snprintf(why, size, "cannot disable patch %s: %s", name,
 			 strerror(-ret));
@@ -260,7 +276,7 @@ int lf_fix_unload(const struct lf_env *env, const struct lf_kmod_ops *ops,
 	remove_by = t.wait.deadline;
 	if (st.present) {
 		if (st.enabled) {
-			ret = lf_klp_set_enabled(env->sysfs, name, false);
+			ret = disable_patch(env, name);
 			if (ret == -EBUSY)
 				return lf_err_set(err, ret,
 						  "%s: cannot disable: another livepatch transition is in progress",
