@@ -462,7 +462,7 @@ int lf_verify_cms(const unsigned char *body, size_t len,
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	if (CMS_SignerInfo_cert_cmp(si, cert)) {
-		lf_err_set(err, -EKEYREJECTED,
+		ret = lf_err_set(err, -EKEYREJECTED,
 			   "signed by another key (issuer %s, serial %s), not by this certificate",
 			   info->issuer, info->serial[0] ? info->serial : "?");
 		goto out;
