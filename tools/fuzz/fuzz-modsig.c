@@ -4,6 +4,7 @@
  * framing holds, the PKCS#7 checks `livefix verify` runs behind it.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +19,28 @@ static X509 *cert;
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * LF_FUZZ_CERT names the certificate the seed corpus was signed with, so
+ * mutations get past the signer check into the signature itself; without
+ * it a fresh key still exercises everything up to that check.
+ */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct lf_keygen_opts o = { LF_KEY_P384, 30, 0, "fuzz" };
+	const char *path = getenv("LF_FUZZ_CERT");
 	EVP_PKEY *key;
 	struct lf_err e;
 
 	(void)argc;
 	(void)argv;
 	lf_err_clear(&e);
+	if (path && *path) {
+		if (lf_cert_load(path, &cert, &e)) {
+			fprintf(stderr, "LF_FUZZ_CERT %s: %s\n", path, e.msg);
+			abort();
+		}
+		return 0;
+	}
 	if (lf_keygen(&o, &key, &cert, &e))
 		abort();
 	EVP_PKEY_free(key);

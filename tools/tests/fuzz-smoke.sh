@@ -29,6 +29,7 @@ if [ -x "$bin" ] &&
 	"$bin" sign --key "$work/k/signing_key.pem" \
 		--cert "$work/k/signing_cert.pem" -o "$work/seed/signed.ko" \
 		"$work/seed/lf-good.ko" >/dev/null 2>&1
+	export LF_FUZZ_CERT="$work/k/signing_cert.pem"
 fi
 for t in "$dir"/fuzz-*; do
 	case $t in *.d|*.o) continue ;; esac
