@@ -412,9 +412,10 @@ int lf_verify_cms(const unsigned char *body, size_t len,
 	STACK_OF(X509) *certs = NULL;
 	CMS_SignerInfo *si;
 	CMS_ContentInfo *cms;
-	ASN1_OCTET_STRING *keyid;
-	X509_NAME *issuer;
-	ASN1_INTEGER *sno;
+	/* get0_signer_id() sets only the ones the signer id uses. */
+	ASN1_OCTET_STRING *keyid = NULL;
+	X509_NAME *issuer = NULL;
+	ASN1_INTEGER *sno = NULL;
 	X509_ALGOR *dig;
 	const ASN1_OBJECT *obj;
 	BIO *in = NULL;
@@ -452,8 +453,12 @@ int lf_verify_cms(const unsigned char *body, size_t len,
 	    issuer && sno) {
 		name_str(issuer, info->issuer, sizeof(info->issuer));
 		serial_str(sno, info->serial, sizeof(info->serial));
-	} else {
-		snprintf(info->issuer, sizeof(info->issuer), "(named by key id)");
+	} else if (keyid) {
+		size_t i, n = (size_t)ASN1_STRING_length(keyid);
+		const unsigned char *k = ASN1_STRING_get0_data(keyid);
+
+		for (i = 0; i < n && 2 * i + 3 <= sizeof(info->keyid); i++)
+			snprintf(info->keyid + 2 * i, 3, "%02X", k[i]);
 	}
 	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
 	X509_ALGOR_get0(&obj, NULL, NULL, dig);
@@ -462,9 +467,15 @@ int lf_verify_cms(const unsigned char *body, size_t len,
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	if (CMS_SignerInfo_cert_cmp(si, cert)) {
-		ret = lf_err_set(err, -EKEYREJECTED,
-			   "signed by another key (issuer %s, serial %s), not by this certificate",
-			   info->issuer, info->serial[0] ? info->serial : "?");
+		if (info->keyid[0])
+			ret = lf_err_set(err, -EKEYREJECTED,
+					 "signed by another key (key id %s), not by this certificate",
+					 info->keyid);
+		else
+			ret = lf_err_set(err, -EKEYREJECTED,
+					 "signed by another key (issuer %s, serial %s), not by this certificate",
+					 info->issuer[0] ? info->issuer : "?",
+					 info->serial[0] ? info->serial : "?");
 		goto out;
 	}
 	name_str(X509_get_subject_name(cert), info->subject, sizeof(info->subject));

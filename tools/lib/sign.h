@@ -60,7 +60,8 @@ int lf_sign_cms(const unsigned char *body, size_t len, EVP_PKEY *key,
 struct lf_siginfo {
 	char subject[512];
 	char issuer[512];
-	char serial[128];	/* hex */
+	char serial[128];	/* hex; signer named by issuer + serial */
+	char keyid[130];	/* hex; signer named by subjectKeyIdentifier */
 	char hash[32];
 	char keytype[64];
 };

@@ -69,8 +69,12 @@ int cmd_verify(int argc, char **argv)
 	}
 	printf("%s: signature OK\n", mod);
 	printf("signer: %s\n", si.subject);
-	printf("issuer: %s\n", si.issuer);
-	printf("serial: %s\n", si.serial);
+	if (si.keyid[0]) {
+		printf("keyid: %s\n", si.keyid);
+	} else {
+		printf("issuer: %s\n", si.issuer);
+		printf("serial: %s\n", si.serial);
+	}
 	printf("hash: %s\n", si.hash);
 	printf("key: %s\n", si.keytype);
 	printf("livefix_id: %s\n", mi.livefix_id ? mi.livefix_id : "(none)");

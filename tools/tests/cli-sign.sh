@@ -215,6 +215,18 @@ if [ -x "$signfile" ]; then
 	else
 		not_ok "livefix verify accepts sign-file's P-384 signature"
 	fi
+	# sign-file -k names the signer by subjectKeyIdentifier instead.
+	cp "$mod" "$work/sf-kid.ko"
+	"$signfile" -k sha256 "$key" "$crt" "$work/sf-kid.ko" >"$out" 2>"$err"
+	skid=$(openssl x509 -in "$crt" -noout -ext subjectKeyIdentifier | tail -n 1 | tr -d ' :')
+	run verify --cert "$crt" "$work/sf-kid.ko"
+	if [ "$status" -eq 0 ] && grep -q "^keyid: $skid\$" "$out"; then
+		ok "livefix verify accepts sign-file -k (signer by key id)"
+	else
+		not_ok "livefix verify accepts sign-file -k (signer by key id)" "want keyid $skid"
+	fi
+	run verify --cert "$rc" "$work/sf-kid.ko"
+	expect_err 1 "signed by another key (key id $skid)" "verify: key-id signer, other certificate"
 	# The detached signature of a livefix-signed module, by OpenSSL alone.
 	msize=$(stat -c %s "$mod")
 	ssize=$(stat -c %s "$work/s.ko")
