@@ -31,6 +31,9 @@ if [ -x "$bin" ] &&
 		"$work/seed/lf-good.ko" >/dev/null 2>&1
 	export LF_FUZZ_CERT="$work/k/signing_cert.pem"
 fi
+# Inputs that once crashed a target run first, as part of the seed.
+here=$(cd "$(dirname "$0")" && pwd)
+cp "$here"/../fuzz/regress/* "$work/seed/" 2>/dev/null
 for t in "$dir"/fuzz-*; do
 	case $t in *.d|*.o) continue ;; esac
 	[ -x "$t" ] || continue
