@@ -18,6 +18,13 @@ const struct lf_cmd lf_cmds[] = {
 	{ "info", cmd_info, "[--json] NAME",
 	  "show one fix: state, version, functions and fingerprints, history" },
 	{ "build", cmd_build, "[OPTIONS] FIX.patch...", "build a fix module from source diffs" },
+	/* signing (issue 5) */
+	{ "keygen", cmd_keygen, "[--type rsa4096|p384] [--days N] [--subject CN] --out DIR",
+	  "make a module signing key and certificate" },
+	{ "sign", cmd_sign, "--key KEY --cert CERT [--hash sha256|sha384|sha512] [-o OUT] FIX.ko",
+	  "sign a fix in the kernel's module signature format" },
+	{ "verify", cmd_verify, "--cert CERT [--ignore-dates] FIX.ko",
+	  "check a fix's module signature offline" },
 	{ "version", cmd_version, "", "show tool and livefix.ko versions" },
 	{ "help", cmd_help, "[VERB]", "show this help" },
 };

@@ -38,13 +38,20 @@ enum lf_opt_result lf_parse_opts(const char *verb, int argc, char **argv,
 		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return LF_OPT_HELP;
-		if (a[1] != '-') {
+		/* One-letter options ("-o") are spelled with a single dash. */
+		if (a[1] != '-' && (a[2] || !find_opt(opts, nopts, a + 1, 1))) {
 			lf_report(verb, "unknown option '%s'", a);
 			return LF_OPT_ERROR;
 		}
-		eq = strchr(a + 2, '=');
-		len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
-		o = find_opt(opts, nopts, a + 2, len);
+		if (a[1] != '-') {
+			eq = NULL;
+			len = 1;
+			o = find_opt(opts, nopts, a + 1, 1);
+		} else {
+			eq = strchr(a + 2, '=');
+			len = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+			o = find_opt(opts, nopts, a + 2, len);
+		}
 		if (!o) {
 			lf_report(verb, "unknown option '%.*s'", (int)len + 2, a);
 			return LF_OPT_ERROR;

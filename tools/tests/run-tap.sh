@@ -63,16 +63,31 @@ for b in $builds; do
 		cat "$tmp"
 		tally "$name" "$status"
 	done
-	name="$label/cli.sh"
-	echo "# $name"
-	sh "$here/cli.sh" "$bin" "$fixtures" "$release" >"$tmp" 2>&1
-	status=$?
-	cat "$tmp"
-	tally "$name" "$status"
+	for cli in "$here"/cli.sh "$here"/cli-*.sh; do
+		[ -f "$cli" ] || continue
+		name="$label/$(basename "$cli")"
+		echo "# $name"
+		sh "$cli" "$bin" "$fixtures" "$release" >"$tmp" 2>&1
+		status=$?
+		cat "$tmp"
+		tally "$name" "$status"
+	done
 	IFS='
 '
 done
 IFS=$IFS_SAVE
+
+# Short libFuzzer runs, when `make check` built the targets (clang found).
+# LF_FUZZ is "fuzz-dir|fixture-dir|livefix-binary".
+if [ -n "${LF_FUZZ:-}" ]; then
+	name="fuzz-smoke.sh"
+	echo "# $name"
+	fdir=${LF_FUZZ%%|*}; rest=${LF_FUZZ#*|}
+	sh "$here/fuzz-smoke.sh" "$fdir" "${rest%%|*}" "${rest#*|}" >"$tmp" 2>&1
+	status=$?
+	cat "$tmp"
+	tally "$name" "$status"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
