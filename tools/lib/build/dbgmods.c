@@ -4,11 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../sysfs.h"
-#include "compile.h"
 #include "patchset.h"
 
 #define DBG_MODULES "./usr/lib/debug/lib/modules/"
@@ -35,29 +33,16 @@ static int dbg_deb(struct lf_target *t, unsigned int flags, const char *dir,
 	return lf_target_apt_download(t, pkg, dir, deb, size, err);
 }
 
+/* The whole package streams through tar: dpkg-deb must finish too. */
 static int stream(struct lf_target *t, const char *deb, const char *const *tar_argv,
 		  const char *out, const char *what, struct lf_err *err)
 {
-	const char *a_argv[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
-	char log[PATH_MAX], first[512];
-	struct lf_proc a = { .argv = a_argv, .cancel = t->cancel };
-	struct lf_proc b = { .argv = tar_argv, .out = out, .cancel = t->cancel };
-	int sa, sb, ret;
+	int sa, ret = lf_target_deb_tar(t, deb, tar_argv, out, what, &sa, err);
 
-	if (lf_path(log, sizeof(log), "%s/prepare.log", t->logdir))
-		return lf_err_set(err, -ENAMETOOLONG, "log path too long");
-	a.log = log;
-	b.log = log;
-	ret = lf_proc_pipe(&a, &b, &sa, &sb, err);
-	if (ret)
-		return ret;
-	/* With --occurrence tar may stop early and dpkg-deb dies of SIGPIPE. */
-	if (sb || (sa && sa != 128 + 13 && sa != 2)) {
-		lf_log_first_error(log, NULL, first, sizeof(first));
-		return lf_err_set(err, -EIO, "%s: %s failed: %s", deb, what,
-				  first[0] ? first : "no output");
-	}
-	return 0;
+	if (!ret && sa)
+		ret = lf_err_set(err, -EIO, "%s: %s failed: dpkg-deb exited %d",
+				 deb, what, sa);
+	return ret;
 }
 
 int lf_dbgmods_index(struct lf_target *t, const char *indexer,

@@ -325,35 +325,46 @@ int lf_target_apt_download(const struct lf_target *t, const char *pkg,
  * package whose vmlinux comes first; dpkg-deb then dies of the closed
  * pipe, which is expected.
  */
+int lf_target_deb_tar(const struct lf_target *t, const char *deb,
+		      const char *const *tar_argv, const char *out,
+		      const char *what, int *deb_status, struct lf_err *err)
+{
+	const char *a_argv[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
+	char log[PATH_MAX], first[512];
+	struct lf_proc a = { .argv = a_argv, .cancel = t->cancel };
+	struct lf_proc b = { .argv = tar_argv, .out = out, .cancel = t->cancel };
+	int sb, ret;
+
+	if (lf_path(log, sizeof(log), "%s/prepare.log", t->logdir))
+		return lf_err_set(err, -ENAMETOOLONG, "log path too long");
+	a.log = log;
+	b.log = log;
+	ret = lf_proc_pipe(&a, &b, deb_status, &sb, err);
+	if (ret)
+		return ret;
+	if (sb) {
+		lf_log_first_error(log, NULL, first, sizeof(first));
+		return lf_err_set(err, -EIO, "%s: %s failed: %s", deb, what,
+				  first[0] ? first : "no output");
+	}
+	return 0;
+}
+
 static int deb_extract(const struct lf_target *t, const char *deb,
 		       const char *dir, const char *const *members, size_t n,
 		       struct lf_err *err)
 {
-	const char *a_argv[] = { "dpkg-deb", "--fsys-tarfile", deb, NULL };
 	const char *b_argv[12] = { "tar", "-x", "-C", dir, "--occurrence" };
-	char log[PATH_MAX], first[512];
-	struct lf_proc a = { .argv = a_argv, .cancel = t->cancel };
-	struct lf_proc b = { .argv = b_argv, .cancel = t->cancel };
-	int sa, sb, ret;
+	char what[300];
+	int sa;
 
 	if (n > 6)
 		return lf_err_set(err, -EINVAL, "too many members");
 	for (size_t i = 0; i < n; i++)
 		b_argv[5 + i] = members[i];
-	if (lf_path(log, sizeof(log), "%s/prepare.log", t->logdir))
-		return lf_err_set(err, -ENAMETOOLONG, "log path too long");
-	a.log = log;
-	b.log = log;
-	ret = lf_proc_pipe(&a, &b, &sa, &sb, err);
-	if (ret)
-		return ret;
-	if (sb) {
-		lf_log_first_error(log, NULL, first, sizeof(first));
-		return lf_err_set(err, -EIO, "%s: extracting %s failed: %s", deb,
-				  members[0], first);
-	}
-	(void)sa;
-	return 0;
+	snprintf(what, sizeof(what), "extracting %s", members[0]);
+	/* dpkg-deb's own status is moot: see above. */
+	return lf_target_deb_tar(t, deb, b_argv, NULL, what, &sa, err);
 }
 
 static int step_headers_known(struct lf_target *t, unsigned int flags,

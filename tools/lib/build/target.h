@@ -102,6 +102,14 @@ int lf_target_run_logged(const struct lf_target *t, const char *what,
 int lf_target_apt_download(const struct lf_target *t, const char *pkg,
 			   const char *dir, char *deb, size_t size,
 			   struct lf_err *err);
+/*
+ * Pipe @deb's data archive into tar (@tar_argv; its stdout to @out, or
+ * the log), failing with @what when tar fails. dpkg-deb's status comes
+ * back in *deb_status: it dies of a closed pipe when tar stops early.
+ */
+int lf_target_deb_tar(const struct lf_target *t, const char *deb,
+		      const char *const *tar_argv, const char *out,
+		      const char *what, int *deb_status, struct lf_err *err);
 
 /*
  * The compiler check on its own (for tests): run @cc with --version and
