@@ -74,4 +74,26 @@ refused "diff that does not apply" "does not apply to fs/proc/version.c" \
 	"$tmp/noapply.patch"
 refused "change to __init code" "change to __init code proc_version_init" \
 	"$tmp/init.patch"
+
+# A tree that is not the one the kernel was built from: the cached source
+# with version_proc_show() changed outside the fix's hunk (a hard-linked
+# copy, so it costs no space; patch(1) and the edit below replace files
+# rather than write through the links, so the cache stays intact). Its
+# O= tree is prepared once and kept in the cache, keyed by the path.
+abi=$("$root/scripts/abi")
+src="${LIVEFIX_CACHE:-$HOME/.cache/livefix}/$abi/src"
+other="${LIVEFIX_CACHE:-$HOME/.cache/livefix}/$abi/test-other-src"
+if [ ! -d "$other" ]; then
+	rm -rf "$other.tmp" && cp -al "$src/." "$other.tmp" &&
+		sed 's/^\tseq_printf(m, linux_proc_banner,/\tseq_putc(m, 0x20); seq_printf(m, linux_proc_banner,/' \
+			"$src/fs/proc/version.c" >"$other.tmp/fs/proc/version.c.new" &&
+		mv "$other.tmp/fs/proc/version.c.new" "$other.tmp/fs/proc/version.c" &&
+		mv "$other.tmp" "$other"
+fi
+grep -q 'seq_putc(m, 0x20); seq_printf' "$other/fs/proc/version.c" &&
+	! grep -q 'seq_putc(m, 0x20)' "$src/fs/proc/version.c"
+check $? "a tree that differs in version_proc_show, the cache untouched"
+refused "source that does not match the shipped kernel" \
+	"version_proc_show: pre-image check failed" \
+	--src "$other" "$root/selftests/fixes/01-body/fix.patch"
 tap_done
