@@ -46,8 +46,13 @@ int livefix_apply(struct module *mod, struct klp_patch *patch,
 	livefix_callbacks_install(entry);
 	ret = klp_enable_patch(patch);
 	if (ret) {
-		/* A fingerprint refusal has logged itself from pre_patch. */
-		if (ret != -EBADMSG)
+		/*
+		 * A fingerprint refusal has logged itself from pre_patch.
+		 * Another patch's transition in progress (-EBUSY) is no
+		 * verdict on this fix: the load may simply be retried, and
+		 * the loader reports it as such.
+		 */
+		if (ret != -EBADMSG && ret != -EBUSY)
 			livefix_refuse(mod->name, "klp",
 				       "klp_enable_patch failed: %d", ret);
 		goto err_refused;
