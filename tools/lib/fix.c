@@ -9,6 +9,7 @@
 #include "deadline.h"
 #include "klp.h"
 #include "modfile.h"
+#include "modsig.h"
 #include "refusal.h"
 #include "sysfs.h"
 
@@ -168,6 +169,11 @@ int lf_fix_load(const struct lf_env *env, const struct lf_kmod_ops *ops,
 				     sizeof(why), NULL))
 			return lf_err_set(err, ret, "%s: refused by livefix.ko: %s (%s)",
 					  path, why, strerror(-ret));
+		if (ret == -EKEYREJECTED || ret == -ENOKEY || ret == -EBADMSG)
+			return lf_err_set(err, ret, "%s: cannot load: %s", path,
+					  lf_modsig_file_signed(path) ?
+					  "the kernel rejected its signature (signed by a key the kernel does not trust, or altered after signing; see livefix verify)" :
+					  "the kernel requires signed modules (module.sig_enforce or lockdown) and this fix is unsigned (see livefix sign)");
 		return lf_err_set(err, ret, "%s: cannot load: %s", path,
 				  lf_kmod_insert_reason(ret));
 	}

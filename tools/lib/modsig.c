@@ -113,3 +113,21 @@ out:
 	close(fd);
 	return ret;
 }
+
+bool lf_modsig_file_signed(const char *path)
+{
+	unsigned char tail[LF_MODSIG_MARKER_LEN];
+	bool signed_ = false;
+	off_t size;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	size = lseek(fd, 0, SEEK_END);
+	if (size >= (off_t)sizeof(tail) &&
+	    pread(fd, tail, sizeof(tail), size - (off_t)sizeof(tail)) == (ssize_t)sizeof(tail))
+		signed_ = !memcmp(tail, LF_MODSIG_MARKER, sizeof(tail));
+	close(fd);
+	return signed_;
+}

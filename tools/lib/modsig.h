@@ -2,6 +2,7 @@
 #ifndef LF_MODSIG_H
 #define LF_MODSIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,5 +43,12 @@ void lf_modsig_trailer(size_t sig_len,
 /* Read @path whole into a malloc'ed buffer. */
 int lf_modsig_read_file(const char *path, unsigned char **buf, size_t *len,
 			struct lf_err *err);
+
+/*
+ * Does @path end in a signature marker? Only to explain a refusal by the
+ * kernel: whether the signature is any good is for the kernel (or
+ * lf_sign_verify) to say.
+ */
+bool lf_modsig_file_signed(const char *path);
 
 #endif
