@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gate for livepatch modules that bypass livefix: with
- * require_metadata set, a module that klp would accept (modinfo
- * livepatch=Y) but that carries no livefix description is refused as it
- * comes in, before its init can call klp_enable_patch() directly.
+ * The gate every livepatch module (modinfo livepatch=Y) passes as it
+ * comes in, before its init can call klp_enable_patch() or
+ * livefix_apply(): with require_metadata set, one that carries no
+ * livefix description is refused, so none can bypass livefix; with
+ * require_signed set, one whose signature the kernel did not verify
+ * (unsigned, or signed by a key no trusted keyring holds) is refused,
+ * which module.sig_enforce=0 would let in with only a taint.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,12 +39,18 @@ static int livefix_module_notify(struct notifier_block *nb,
 {
 	struct module *mod = data;
 
-	if (action != MODULE_STATE_COMING || !mod->klp ||
-	    !livefix_policy_requires_metadata() || livefix_has_metadata(mod))
+	if (action != MODULE_STATE_COMING || !mod->klp)
 		return NOTIFY_DONE;
-	livefix_refuse(mod->name, "policy",
-		       "livepatch module without livefix metadata (require_metadata=1)");
-	return notifier_from_errno(-EACCES);
+	if (livefix_policy_requires_metadata() && !livefix_has_metadata(mod)) {
+		livefix_refuse(mod->name, "policy",
+			       "livepatch module without livefix metadata (require_metadata=1)");
+		return notifier_from_errno(-EACCES);
+	}
+	if (livefix_policy_requires_signed() && !livefix_sig_ok(mod)) {
+		livefix_refuse_unsigned(mod->name);
+		return notifier_from_errno(-EACCES);
+	}
+	return NOTIFY_DONE;
 }
 
 static struct notifier_block livefix_module_nb = {

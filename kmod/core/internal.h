@@ -59,6 +59,7 @@ struct livefix_entry {
 	unsigned int nobjs;
 	unsigned int nfuncs;
 	u8 *fp;				/* enum livefix_fp, per function */
+	bool sig_ok;			/* see livefix_sig_ok() */
 	time64_t applied_at;		/* transition complete, or 0 */
 	time64_t reverted_at;
 	char revert_reason[LIVEFIX_REASON_LEN];
@@ -121,6 +122,9 @@ void livefix_callbacks_install(struct livefix_entry *entry);
 int livefix_policy_init(void);
 int livefix_policy_vet(struct livefix_entry *entry);
 bool livefix_policy_requires_metadata(void);
+bool livefix_policy_requires_signed(void);
+bool livefix_sig_ok(struct module *mod);
+void livefix_refuse_unsigned(const char *fix);
 ssize_t livefix_policy_show(char *buf);
 int livefix_policy_store(const char *buf, size_t len);
 

@@ -7,6 +7,8 @@
  *
  * Writes are one "key=value" each:
  *	require_metadata=1	refuse livepatch modules without livefix metadata
+ *	require_signed=1	refuse livepatch modules whose signature the
+ *				kernel did not verify against a trusted key
  *	allow=ID ...		only these fix ids (a subset of the current list)
  *	min_version=N		refuse cumulative versions below N (only raised)
  *	lock=1			freeze the policy
@@ -36,6 +38,11 @@ module_param(require_metadata, bool, 0444);
 MODULE_PARM_DESC(require_metadata,
 		 "Refuse livepatch modules that carry no livefix metadata");
 
+static bool require_signed = IS_ENABLED(CONFIG_LIVEFIX_POLICY_REQUIRE_SIGNED);
+module_param(require_signed, bool, 0444);
+MODULE_PARM_DESC(require_signed,
+		 "Refuse livepatch modules not signed by a key the kernel trusts");
+
 static unsigned int min_version = CONFIG_LIVEFIX_POLICY_MIN_VERSION;
 module_param(min_version, uint, 0444);
 MODULE_PARM_DESC(min_version, "Lowest cumulative fix version accepted");
@@ -50,14 +57,11 @@ MODULE_PARM_DESC(lock, "Freeze the policy at load");
 
 static struct {
 	bool require_metadata;
+	bool require_signed;
 	unsigned int min_version;
 	bool allow_any;
 	char allow[LIVEFIX_ALLOW_LEN];	/* " a b ... ": ids between spaces */
 	bool locked;
-	/*
-	 * Issue 5 adds require_signed here: refuse a fix whose module
-	 * signature did not verify (mod->sig_ok), tightened like the rest.
-	 */
 } livefix_policy;
 static DEFINE_MUTEX(livefix_policy_lock);
 
@@ -141,6 +145,7 @@ int livefix_policy_init(void)
 	int ret;
 
 	livefix_policy.require_metadata = require_metadata;
+	livefix_policy.require_signed = require_signed;
 	livefix_policy.min_version = min_version;
 	livefix_policy.locked = lock;
 	ret = livefix_parse_allow(allow ? allow : "", livefix_policy.allow,
@@ -162,8 +167,16 @@ int livefix_policy_vet(struct livefix_entry *entry)
 	int ret = 0;
 
 	mutex_lock(&livefix_policy_lock);
-	if (!livefix_policy.allow_any &&
-	    !livefix_allowed(livefix_policy.allow, desc->id, strlen(desc->id))) {
+	/*
+	 * The gate refused an unsigned module as it came in; this catches
+	 * one that came in just before require_signed was turned on.
+	 */
+	if (livefix_policy.require_signed && !livefix_sig_ok(entry->mod)) {
+		livefix_refuse_unsigned(entry->mod->name);
+		ret = -EACCES;
+	} else if (!livefix_policy.allow_any &&
+		   !livefix_allowed(livefix_policy.allow, desc->id,
+				    strlen(desc->id))) {
 		livefix_refuse(entry->mod->name, "policy",
 			       "fix id %s is not on the allow-list", desc->id);
 		ret = -EACCES;
@@ -182,6 +195,27 @@ bool livefix_policy_requires_metadata(void)
 	return READ_ONCE(livefix_policy.require_metadata);
 }
 
+bool livefix_policy_requires_signed(void)
+{
+	return READ_ONCE(livefix_policy.require_signed);
+}
+
+/*
+ * The kernel verified @mod's signature against a trusted keyring.
+ * Without CONFIG_MODULE_SIG nothing is verified, though module_sig_ok()
+ * then says true: require_signed must fail closed.
+ */
+bool livefix_sig_ok(struct module *mod)
+{
+	return IS_ENABLED(CONFIG_MODULE_SIG) && module_sig_ok(mod);
+}
+
+void livefix_refuse_unsigned(const char *fix)
+{
+	livefix_refuse(fix, "signature",
+		       "module signature not verified by a trusted key (require_signed=1)");
+}
+
 ssize_t livefix_policy_show(char *buf)
 {
 	ssize_t len;
@@ -197,7 +231,8 @@ ssize_t livefix_policy_show(char *buf)
 			     livefix_policy.allow + 1);
 	len += sysfs_emit_at(buf, len, "min_version=%u\n",
 			     livefix_policy.min_version);
-	len += sysfs_emit_at(buf, len, "require_signed=unsupported\n");
+	len += sysfs_emit_at(buf, len, "require_signed=%d\n",
+			     livefix_policy.require_signed);
 	len += sysfs_emit_at(buf, len, "lock=%d\n", livefix_policy.locked);
 	mutex_unlock(&livefix_policy_lock);
 	return len;
@@ -209,11 +244,23 @@ static int livefix_loosen(const char *key, const char *why)
 	return -EPERM;
 }
 
+/* The on/off settings, which can only be turned on. */
+static bool *livefix_policy_flag(const char *key)
+{
+	if (!strcmp(key, "require_metadata"))
+		return &livefix_policy.require_metadata;
+	if (!strcmp(key, "require_signed"))
+		return &livefix_policy.require_signed;
+	if (!strcmp(key, "lock"))
+		return &livefix_policy.locked;
+	return NULL;
+}
+
 static int livefix_policy_set(const char *key, const char *val)
 {
 	char list[LIVEFIX_ALLOW_LEN];
 	unsigned int v;
-	bool b;
+	bool b, *cur;
 	int ret;
 
 	if (livefix_policy.locked) {
@@ -222,10 +269,8 @@ static int livefix_policy_set(const char *key, const char *val)
 		return -EPERM;
 	}
 
-	if (!strcmp(key, "require_metadata") || !strcmp(key, "lock")) {
-		bool *cur = key[0] == 'l' ? &livefix_policy.locked :
-			    &livefix_policy.require_metadata;
-
+	cur = livefix_policy_flag(key);
+	if (cur) {
 		if (kstrtobool(val, &b))
 			return -EINVAL;
 		if (*cur && !b)

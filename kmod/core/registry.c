@@ -104,6 +104,13 @@ static ssize_t functions_show(struct kobject *kobj,
 	return len;
 }
 
+/* 1: the kernel verified the module's signature against a trusted key. */
+static ssize_t sig_ok_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_entry(kobj)->sig_ok);
+}
+
 static ssize_t applied_at_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -135,6 +142,7 @@ static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute replace_attr = __ATTR_RO(replace);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 static struct kobj_attribute functions_attr = __ATTR_RO(functions);
+static struct kobj_attribute sig_ok_attr = __ATTR_RO(sig_ok);
 static struct kobj_attribute applied_at_attr = __ATTR_RO(applied_at);
 static struct kobj_attribute reverted_at_attr = __ATTR_RO(reverted_at);
 static struct kobj_attribute revert_reason_attr = __ATTR_RO(revert_reason);
@@ -147,6 +155,7 @@ static struct attribute *livefix_entry_attrs[] = {
 	&replace_attr.attr,
 	&state_attr.attr,
 	&functions_attr.attr,
+	&sig_ok_attr.attr,
 	&applied_at_attr.attr,
 	&reverted_at_attr.attr,
 	&revert_reason_attr.attr,
@@ -209,6 +218,7 @@ struct livefix_entry *livefix_registry_add(struct module *mod,
 	entry->mod = mod;
 	entry->patch = patch;
 	entry->desc = desc;
+	entry->sig_ok = livefix_sig_ok(mod);
 	entry->state = LIVEFIX_STATE_VETTING;
 	entry->kobj.kset = livefix_fixes;
 	/* A description in another format is refused before it is read. */
@@ -236,10 +246,11 @@ struct livefix_entry *livefix_registry_add(struct module *mod,
 	mutex_lock(&livefix_registry_lock);
 	list_add_tail(&entry->node, &livefix_entries);
 	mutex_unlock(&livefix_registry_lock);
-	pr_info("audit: fix=%s id=%s state=vetting version=%u cves=\"%s\"\n",
+	pr_info("audit: fix=%s id=%s state=vetting version=%u cves=\"%s\" sig_ok=%d\n",
 		mod->name, desc->format == LIVEFIX_META_FORMAT ? desc->id : "?",
 		desc->format == LIVEFIX_META_FORMAT ? desc->version : 0,
-		desc->format == LIVEFIX_META_FORMAT ? desc->cves : "");
+		desc->format == LIVEFIX_META_FORMAT ? desc->cves : "",
+		entry->sig_ok);
 	return entry;
 }
 

@@ -5,6 +5,7 @@
  *
  *	format		-EPROTO		description in another format
  *	target		-ENOEXEC	built for another kernel release
+ *	signature	-EACCES		require_signed, see policy.c and gate.c
  *	policy		-EACCES		see policy.c
  *	downgrade	-ESTALE		older than the live cumulative fix
  *	fingerprint	-EBADMSG	see fingerprint.c (run by klp later)

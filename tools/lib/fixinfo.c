@@ -86,6 +86,10 @@ static int read_more(const char *dir, struct lf_fixinfo *fi)
 	if (!ret && has)
 		fi->replace = (int)v;
 	if (!ret)
+		ret = read_num(dir, "sig_ok", &v, &has);
+	if (!ret && has)
+		fi->sig_ok = v != 0;
+	if (!ret)
 		ret = read_num(dir, "applied_at", &fi->applied_at, &has);
 	if (!ret)
 		ret = read_num(dir, "reverted_at", &fi->reverted_at, &has);
@@ -120,6 +124,7 @@ int lf_fixinfo_read(const char *sysfs, const char *name,
 	memset(fi, 0, sizeof(*fi));
 	fi->version = -1;
 	fi->replace = -1;
+	fi->sig_ok = -1;
 	ret = lf_path(dir, sizeof(dir), "%s/kernel/livefix/fixes/%s", sysfs,
 		      name);
 	if (!ret)

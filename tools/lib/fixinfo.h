@@ -30,6 +30,7 @@ struct lf_fixinfo {
 	struct lf_strv cves;
 	long version;		/* cumulative version; -1 if not shown */
 	int replace;		/* -1 if not shown */
+	int sig_ok;		/* 1: signature verified by a trusted key; -1: not shown */
 	long long applied_at;	/* seconds since the epoch; 0: not yet */
 	long long reverted_at;
 	char revert_reason[256];

@@ -330,6 +330,11 @@ static void json_livefix(struct lf_json *j, const struct lf_fix_entry *e)
 		lf_json_bool(j, fi->replace);
 	else
 		lf_json_null(j);
+	lf_json_key(j, "signature_verified");
+	if (fi->sig_ok >= 0)
+		lf_json_bool(j, fi->sig_ok);
+	else
+		lf_json_null(j);
 	json_time(j, "applied_at", fi->applied_at);
 	json_time(j, "reverted_at", fi->reverted_at);
 	lf_json_key(j, "revert_reason");
@@ -397,6 +402,15 @@ int lf_fix_info_print_json(FILE *out, const struct lf_fix_entry *e)
 	return ret;
 }
 
+/* Whether the kernel verified the module's signature (mod->sig_ok). */
+static const char *signature_of(const struct lf_fixinfo *fi)
+{
+	if (fi->sig_ok < 0)
+		return "-";
+	return fi->sig_ok ? "verified by a trusted key"
+			  : "not verified (unsigned or untrusted key)";
+}
+
 static void print_time(FILE *out, const char *label, long long t)
 {
 	char buf[64];
@@ -426,6 +440,7 @@ int lf_fix_info_print(FILE *out, const struct lf_fix_entry *e)
 	fprintf(out, "%-10s %s\n", "state:", state_of(e));
 	fprintf(out, "%-10s %s\n", "target:", target_of(e));
 	fprintf(out, "%-10s %s\n", "cves:", cves);
+	fprintf(out, "%-10s %s\n", "signature:", signature_of(fi));
 	print_time(out, "applied:", fi->applied_at);
 	print_time(out, "reverted:", fi->reverted_at);
 	fprintf(out, "%-10s %s\n", "reason:",

@@ -169,6 +169,7 @@ echo cve-2024-1 >"$lfd/id"
 echo 2 >"$lfd/version"
 echo 1 >"$lfd/replace"
 echo 'vmlinux cmdline_proc_show,0 match' >"$lfd/functions"
+echo 1 >"$lfd/sig_ok"
 echo 1700000000 >"$lfd/applied_at"
 echo 0 >"$lfd/reverted_at"
 echo >"$lfd/revert_reason"
@@ -182,6 +183,7 @@ echo cve-2024-1 >"$old/id"
 echo 1 >"$old/version"
 echo 1 >"$old/replace"
 echo 'vmlinux cmdline_proc_show,0 match' >"$old/functions"
+echo 0 >"$old/sig_ok"
 echo 1600000000 >"$old/applied_at"
 echo 1700000000 >"$old/reverted_at"
 echo 'replaced by livefix_cve_2024_1' >"$old/revert_reason"
@@ -198,7 +200,7 @@ run list
 expect_out "$work/want" "list shows sorted, aligned fixes"
 
 run list --json
-printf '%s\n' "[{\"name\":\"foreign\",\"state\":\"patching\",\"enabled\":true,\"transition\":true,\"target\":null,\"cves\":[],\"functions\":[{\"object\":\"nfsd\",\"function\":\"nfsd_open\",\"sympos\":1,\"fingerprint\":null},{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2,\"fingerprint\":null}],\"id\":null,\"version\":null,\"replace\":null,\"applied_at\":null,\"reverted_at\":null,\"revert_reason\":null},{\"name\":\"livefix_cve_2024_1\",\"state\":\"live\",\"enabled\":true,\"transition\":false,\"target\":\"$rel\",\"cves\":[\"CVE-2024-1\",\"CVE-2024-9\"],\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":\"match\"}],\"id\":\"cve-2024-1\",\"version\":2,\"replace\":true,\"applied_at\":1700000000,\"reverted_at\":null,\"revert_reason\":null},{\"name\":\"livefix_old\",\"state\":\"replaced\",\"enabled\":false,\"transition\":false,\"target\":\"$rel\",\"cves\":[\"CVE-2024-1\"],\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":\"match\"}],\"id\":\"cve-2024-1\",\"version\":1,\"replace\":true,\"applied_at\":1600000000,\"reverted_at\":1700000000,\"revert_reason\":\"replaced by livefix_cve_2024_1\"}]" >"$work/want"
+printf '%s\n' "[{\"name\":\"foreign\",\"state\":\"patching\",\"enabled\":true,\"transition\":true,\"target\":null,\"cves\":[],\"functions\":[{\"object\":\"nfsd\",\"function\":\"nfsd_open\",\"sympos\":1,\"fingerprint\":null},{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2,\"fingerprint\":null}],\"id\":null,\"version\":null,\"replace\":null,\"signature_verified\":null,\"applied_at\":null,\"reverted_at\":null,\"revert_reason\":null},{\"name\":\"livefix_cve_2024_1\",\"state\":\"live\",\"enabled\":true,\"transition\":false,\"target\":\"$rel\",\"cves\":[\"CVE-2024-1\",\"CVE-2024-9\"],\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":\"match\"}],\"id\":\"cve-2024-1\",\"version\":2,\"replace\":true,\"signature_verified\":true,\"applied_at\":1700000000,\"reverted_at\":null,\"revert_reason\":null},{\"name\":\"livefix_old\",\"state\":\"replaced\",\"enabled\":false,\"transition\":false,\"target\":\"$rel\",\"cves\":[\"CVE-2024-1\"],\"functions\":[{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":\"match\"}],\"id\":\"cve-2024-1\",\"version\":1,\"replace\":true,\"signature_verified\":false,\"applied_at\":1600000000,\"reverted_at\":1700000000,\"revert_reason\":\"replaced by livefix_cve_2024_1\"}]" >"$work/want"
 expect_out "$work/want" "list --json"
 if command -v python3 >/dev/null 2>&1; then
 	if python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d)==3' <"$out"; then
@@ -216,6 +218,7 @@ run info livefix_old
 	printf '%-10s %s\n' name: livefix_old id: cve-2024-1
 	printf '%-10s %s\n' version: '1 (cumulative: replaces earlier fixes)'
 	printf '%-10s %s\n' state: replaced target: "$rel" cves: CVE-2024-1
+	printf '%-10s %s\n' signature: 'not verified (unsigned or untrusted key)'
 	printf '%-10s %s\n' applied: '2020-09-13 12:26:40 UTC' reverted: '2023-11-14 22:13:20 UTC'
 	printf '%-10s %s\n' reason: 'replaced by livefix_cve_2024_1'
 	printf 'functions:\n  %-40s fingerprint match\n' vmlinux:cmdline_proc_show
@@ -223,8 +226,17 @@ run info livefix_old
 expect_out "$work/want" "info shows a replaced fix klp no longer knows"
 run info --json livefix_cve_2024_1
 grep -q '"fingerprint":"match"' "$out" && grep -q '"version":2' "$out" &&
+	grep -q '"signature_verified":true' "$out" &&
 	[ "$status" -eq 0 ] && ok "info --json shows one fix" ||
 	not_ok "info --json shows one fix" "$(cat "$out" "$err")"
+run info livefix_cve_2024_1
+grep -qx 'signature: verified by a trusted key' "$out" && [ "$status" -eq 0 ] &&
+	ok "info says when the kernel verified the fix's signature" ||
+	not_ok "info says when the kernel verified the fix's signature" "$(cat "$out" "$err")"
+run info foreign
+grep -qx 'signature: -' "$out" && [ "$status" -eq 0 ] &&
+	ok "info shows no signature verdict for a fix livefix.ko does not know" ||
+	not_ok "info shows no signature verdict for a fix livefix.ko does not know" "$(cat "$out" "$err")"
 run info no_such_fix
 expect_err 1 "livefix: info: no_such_fix: no such fix" "info of an unknown fix fails with one line"
 run info

@@ -13,7 +13,10 @@
 #include "testfs.h"
 
 /* livefix.ko's fields, when it has no record of the patch. */
-#define LIVEFIX_NULLS "\"id\":null,\"version\":null,\"replace\":null,\"applied_at\":null,\"reverted_at\":null,\"revert_reason\":null"
+/* livefix.ko's fields with nothing recorded; SIG is signature_verified. */
+#define LIVEFIX_FIELDS(sig) "\"id\":null,\"version\":null,\"replace\":null," \
+	"\"signature_verified\":" sig ",\"applied_at\":null,\"reverted_at\":null,\"revert_reason\":null"
+#define LIVEFIX_NULLS LIVEFIX_FIELDS("null")
 
 static void test_states(void)
 {
@@ -66,6 +69,8 @@ static void build_tree(struct tfs *t)
 	tfs_write(t, "kernel/livefix/fixes/zfix/target", "6.12.117+deb12-amd64\n");
 	tfs_write(t, "kernel/livefix/fixes/zfix/cves", "CVE-2024-1 CVE-2024-2\n");
 	tfs_write(t, "kernel/livefix/fixes/zfix/state", "live\n");
+	tfs_write(t, "kernel/livefix/fixes/zfix/sig_ok", "1\n");
+	tfs_write(t, "kernel/livefix/fixes/afix/sig_ok", "0\n");
 	tfs_write(t, "kernel/livefix/fixes/afix/target", "6.12.117+deb12-amd64\n");
 	tfs_write(t, "kernel/livefix/fixes/afix/cves", "\n");
 }
@@ -113,10 +118,19 @@ static void test_read(struct tfs *t)
 	tap_ok(fi.has_target && !strcmp(fi.target, "6.12.117+deb12-amd64"), "target read");
 	tap_ok(fi.cves.n == 2 && !strcmp(fi.cves.v[1], "CVE-2024-2"), "cves split");
 	tap_ok(fi.has_state && !strcmp(fi.state, "live"), "state read");
+	tap_is_int(fi.sig_ok, 1, "signature verified read");
+	lf_fixinfo_free(&fi);
+	tap_is_int(lf_fixinfo_read(t->root, "afix", &fi), 0, "fixinfo afix");
+	tap_is_int(fi.sig_ok, 0, "signature not verified read");
 	lf_fixinfo_free(&fi);
 	tap_is_int(lf_fixinfo_read(t->root, "nfix", &fi), 0, "foreign fix has no metadata");
 	tap_ok(!fi.has_target && !fi.has_cves && fi.cves.n == 0, "... and nothing is made up");
+	tap_is_int(fi.sig_ok, -1, "... not even a signature verdict");
 	lf_fixinfo_free(&fi);
+	tfs_write(t, "kernel/livefix/fixes/afix/sig_ok", "yes\n");
+	tap_is_int(lf_fixinfo_read(t->root, "afix", &fi), -EINVAL,
+		   "garbage in sig_ok is reported, not guessed");
+	tfs_write(t, "kernel/livefix/fixes/afix/sig_ok", "0\n");
 
 	tap_is_int(lf_core_version(t->root, buf, sizeof(buf)), 0, "core version");
 	tap_is_str(buf, "0.1.0", "core version text");
@@ -158,7 +172,7 @@ static void test_list_output(struct tfs *t)
 		   "[{\"name\":\"afix\",\"state\":\"patching\",\"enabled\":true,\"transition\":true,"
 		   "\"target\":\"6.12.117+deb12-amd64\",\"cves\":[],\"functions\":"
 		   "[{\"object\":\"vmlinux\",\"function\":\"meminfo_proc_show\",\"sympos\":1,\"fingerprint\":null}],"
-		   LIVEFIX_NULLS "},"
+		   LIVEFIX_FIELDS("false") "},"
 		   "{\"name\":\"mfix\",\"state\":\"unpatching\",\"enabled\":false,\"transition\":true,"
 		   "\"target\":null,\"cves\":[],\"functions\":[]," LIVEFIX_NULLS "},"
 		   "{\"name\":\"nfix\",\"state\":\"disabled\",\"enabled\":false,\"transition\":false,"
@@ -167,7 +181,7 @@ static void test_list_output(struct tfs *t)
 		   "\"target\":\"6.12.117+deb12-amd64\",\"cves\":[\"CVE-2024-1\",\"CVE-2024-2\"],"
 		   "\"functions\":[{\"object\":\"ext4\",\"function\":\"ext4_fill_super\",\"sympos\":1,\"fingerprint\":null},"
 		   "{\"object\":\"vmlinux\",\"function\":\"cmdline_proc_show\",\"sympos\":1,\"fingerprint\":null},"
-		   "{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2,\"fingerprint\":null}]," LIVEFIX_NULLS "}]\n",
+		   "{\"object\":\"vmlinux\",\"function\":\"foo\",\"sympos\":2,\"fingerprint\":null}]," LIVEFIX_FIELDS("true") "}]\n",
 		   "JSON output");
 	free(out);
 	lf_fix_list_free(&l);
