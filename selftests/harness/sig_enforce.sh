@@ -9,7 +9,8 @@
 # scripts/efi-db-entry). The next boot's kernel loads it into the
 # .platform keyring, and with module.sig_enforce=1 it must refuse an
 # unsigned fix, one signed with another key and a signed one with a byte
-# flipped, and load the fix signed with the enrolled key without tainting.
+# flipped, and load the fix signed with the enrolled key without tainting,
+# also under livefix.ko's require_signed=1.
 # The guest side is sig_enforce.guest.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -83,7 +84,7 @@ boot() {
 
 if setup; then
 	boot "enroll" 5 --timeout 180 -- "$guest" enroll "$work"
-	boot "sig_enforce" 21 --timeout 300 --append module.sig_enforce=1 \
+	boot "sig_enforce" 25 --timeout 300 --append module.sig_enforce=1 \
 		-- "$guest" check "$work"
 fi
 tap_done
