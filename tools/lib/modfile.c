@@ -153,6 +153,8 @@ int lf_modinfo_add(struct lf_modinfo *mi, const char *key, const char *value)
 		mi->livepatch = !strcmp(value, "Y");
 		return 0;
 	}
+	if (!strcmp(key, "name"))
+		return set_str(&mi->name, value);
 	if (!strcmp(key, "vermagic"))
 		return set_str(&mi->vermagic, value);
 	if (!strcmp(key, "livefix_id"))
@@ -260,7 +262,17 @@ int lf_modfile_inspect(const char *path, const char *release,
 		ret = lf_modfile_read_info(path, &mf->info, err);
 	if (!ret)
 		ret = lf_modinfo_check(&mf->info, release, err);
-	if (!ret && lf_modname(path, mf->name, sizeof(mf->name)))
+	/*
+	 * The kernel knows a module by the name compiled into it, whatever
+	 * the file is called now; only a module without one (not built by
+	 * kbuild) is named after its file, as insmod would.
+	 */
+	if (!ret && mf->info.name &&
+	    lf_modname(mf->info.name, mf->name, sizeof(mf->name)))
+		ret = lf_err_set(err, -EINVAL, "has an unusable module name '%s'",
+				 mf->info.name);
+	else if (!ret && !mf->info.name &&
+		 lf_modname(path, mf->name, sizeof(mf->name)))
 		ret = lf_err_set(err, -EINVAL,
 				 "cannot derive a module name from the file name");
 	if (ret)
@@ -270,6 +282,7 @@ int lf_modfile_inspect(const char *path, const char *release,
 
 void lf_modinfo_free(struct lf_modinfo *mi)
 {
+	free(mi->name);
 	free(mi->vermagic);
 	free(mi->livefix_id);
 	free(mi->livefix_target);

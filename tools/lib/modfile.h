@@ -11,6 +11,7 @@
 /* The modinfo keys livefix cares about. */
 struct lf_modinfo {
 	bool livepatch;
+	char *name;		/* what modpost recorded; the kernel's name */
 	char *vermagic;
 	char *livefix_id;
 	char *livefix_target;

@@ -77,7 +77,7 @@ static void test_files(void)
 	struct lf_modfile mf;
 	struct lf_err e;
 	struct tfs t;
-	char self[4096];
+	char self[4096], cmd[8300];
 	ssize_t n;
 
 	tfs_init(&t);
@@ -141,6 +141,16 @@ static void test_files(void)
 	lf_modfile_free(&mf);
 
 	expect_fail(fixture("lf-good.ko"), 0, "", "sanity: helper passes a good file");
+
+	/* A copy under another file name is still the module it was built as. */
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", fixture("lf-good.ko"),
+		 tfs_path(&t, "renamed-copy.ko"));
+	tap_is_int(tfs_sh(&t, cmd), 0, "renamed copy made");
+	lf_err_clear(&e);
+	tap_is_int(lf_modfile_inspect(tfs_path(&t, "renamed-copy.ko"), REL, &mf, &e), 0,
+		   "renamed copy accepted");
+	tap_is_str(mf.name, "lf_good", "renamed copy: name from modinfo, not the file");
+	lf_modfile_free(&mf);
 	tfs_cleanup(&t);
 }
 
