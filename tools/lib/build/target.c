@@ -799,6 +799,66 @@ out:
 	return ret;
 }
 
+/*
+ * The shipped image: a module fix is checked against the module the
+ * distro shipped, and the guest boots its vmlinuz. scripts/provision
+ * unpacks it for the default ABI only; any other ABI gets it here, in
+ * the same layout (with modules.dep, and the marker vm-run looks for).
+ */
+static int step_image(struct lf_target *t, unsigned int flags,
+		      struct lf_err *err)
+{
+	char tmp[PATH_MAX], marker[PATH_MAX], pkg[128], deb[PATH_MAX];
+	char dl[PATH_MAX];
+	const char *tar_argv[] = { "tar", "-x", "-C", tmp, NULL };
+	const char *depmod_argv[] = { "depmod", "-b", tmp, t->abi, NULL };
+	int sa, ret;
+
+	if (lf_path(marker, sizeof(marker), "%s/.provisioned", t->image) ||
+	    lf_path(tmp, sizeof(tmp), "%s.tmp", t->image) ||
+	    lf_path(dl, sizeof(dl), "%s.dl", t->image))
+		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", t->image);
+	if (lf_path_exists(marker))
+		return 0;
+	lf_rm_rf(tmp);
+	lf_rm_rf(dl);
+	ret = lf_mkdir_p(tmp, 0755);
+	if (!ret)
+		ret = lf_mkdir_p(dl, 0755);
+	if (ret) {
+		lf_err_set(err, ret, "%s: %s", tmp, strerror(-ret));
+		goto out;
+	}
+	snprintf(pkg, sizeof(pkg), "linux-image-%s-unsigned", t->abi);
+	note(t, flags, "prepare: downloading %s", pkg);
+	ret = lf_target_apt_download(t, pkg, dl, deb, sizeof(deb), err);
+	if (!ret)
+		ret = lf_target_deb_tar(t, deb, tar_argv, NULL, "unpacking the image",
+					&sa, err);
+	if (!ret && sa)
+		ret = lf_err_set(err, -EIO, "%s: dpkg-deb failed (exit %d)", deb, sa);
+	if (!ret)
+		ret = lf_target_run_logged(t, "depmod", depmod_argv, NULL, NULL, err);
+	if (!ret) {
+		char m[PATH_MAX];
+
+		lf_path(m, sizeof(m), "%s/.provisioned", tmp);
+		ret = write_marker(m, t->debver);
+		if (ret)
+			lf_err_set(err, ret, "%s: %s", m, strerror(-ret));
+	}
+	if (!ret) {
+		lf_rm_rf(t->image);
+		if (rename(tmp, t->image))
+			ret = lf_err_set(err, -errno, "%s: %s", t->image, strerror(errno));
+	}
+out:
+	lf_rm_rf(dl);
+	if (ret)
+		lf_rm_rf(tmp);
+	return ret;
+}
+
 /* ---- prepare ----------------------------------------------------------- */
 
 static int take_lock(struct lf_target *t, unsigned int flags, struct lf_err *err)
@@ -913,6 +973,8 @@ int lf_target_prepare(const char *abi, struct lf_target *t, unsigned int flags,
 		ret = timed(t, flags, "obj", step_obj, err);
 	if (!ret && !(flags & LF_TARGET_NO_DBG))
 		ret = timed(t, flags, "dbg", step_dbg, err);
+	if (!ret && !(flags & LF_TARGET_NO_DBG))
+		ret = timed(t, flags, "image", step_image, err);
 	if (flags & LF_TARGET_NO_DBG)
 		t->vmlinux[0] = t->system_map[0] = '\0';
 	if (ret)
