@@ -877,7 +877,7 @@ static int emit_unit(struct build *b, size_t i, const struct lf_objdiff *d,
 {
 	char before[PATH_MAX], after[PATH_MAX], po[PATH_MAX], pm[PATH_MAX];
 	struct lf_strv locals = { 0 };
-	struct lf_symres_unit unit;
+	struct lf_symres_unit unit = { 0 };
 	struct lf_symres *mod = NULL;
 	struct resolve_ctx ctx = { .r = r, .unit = &unit, .provided = provided };
 	struct lf_emit_resolver res = { .data = &ctx, .resolve = resolve_vmlinux };
@@ -903,6 +903,7 @@ static int emit_unit(struct build *b, size_t i, const struct lf_objdiff *d,
 					  &nfuncs, err);
 	if (!ret)
 		ret = unit_callbacks(after, d, (unsigned int)i, b->owners[i], mf, err);
+	lf_symres_unit_release(&unit);
 	lf_symres_free(mod);
 	if (ret) {
 		lf_err_prefix(err, "%s: ", b->units[i]);

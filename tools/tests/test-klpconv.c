@@ -152,7 +152,7 @@ static void test_klpconv(void)
 static void test_symres(void)
 {
 	struct lf_symres *r = NULL;
-	struct lf_symres_unit u1, u2;
+	struct lf_symres_unit u1 = { 0 }, u2 = { 0 };
 	struct lf_strv locals = { 0 };
 	struct lf_err err = { 0 };
 	char vmlinux[512], symvers[512];
@@ -212,6 +212,8 @@ static void test_symres(void)
 	tap_ok(size > 0 && bytes, "... non-empty (%llu bytes)", (unsigned long long)size);
 	free(bytes);
 	lf_strv_free(&locals);
+	lf_symres_unit_release(&u1);
+	lf_symres_unit_release(&u2);
 	lf_symres_free(r);
 }
 
@@ -222,7 +224,7 @@ static void test_symres(void)
 static void test_symres_module(void)
 {
 	struct lf_symres *r = NULL;
-	struct lf_symres_unit u1, u2;
+	struct lf_symres_unit u1 = { 0 }, u2 = { 0 };
 	struct lf_strv locals = { 0 };
 	struct lf_err err = { 0 };
 	char ko[512];
@@ -238,7 +240,8 @@ static void test_symres_module(void)
 		   "\t.type dup,@function\ndup:\n\tnop\n\tret\n\t.size dup,2\n");
 	tfs_write(&fs, "s1.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n"
 		   "\t.type solo,@function\nsolo:\n\tret\n\t.size solo,1\n");
-	tfs_write(&fs, "s2.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n");
+	tfs_write(&fs, "s2.s", "\t.text\n\t.type dup,@function\ndup:\n\tret\n\t.size dup,1\n"
+		   "\t.type solo2,@function\nsolo2:\n\tret\n\t.size solo2,1\n");
 	tap_is_int(tfs_sh(&fs, "as -o m1.o m1.s && as -o m2.o m2.s && ld -r -o m.ko m1.o m2.o && "
 		      "as -o s1.o s1.s && as -o s2.o s2.s && ld -r -o s.ko s1.o s2.o && strip --strip-debug s.ko"),
 		   0, "fixture modules link");
@@ -265,6 +268,8 @@ static void test_symres_module(void)
 	tap_ok(addr == 0 && size == 2 && bytes && bytes[0] == 0x90,
 	       "... at its section offset");
 	free(bytes);
+	lf_symres_unit_release(&u1);
+	lf_symres_unit_release(&u2);
 	lf_symres_free(r);
 	r = NULL;
 
@@ -278,9 +283,32 @@ static void test_symres_module(void)
 	tap_ok(!lf_symres_resolve(r, &u1, "solo", true, &exported, &pos, &err) &&
 	       pos == 0, "a unique local resolves");
 	tap_ok(lf_symres_resolve(r, &u1, "dup", true, &exported, &pos, &err) == -EEXIST,
-	       "a local defined twice is refused");
-	tap_has_str(err.msg, "more than once", "... saying so");
+	       "a local defined twice, in a unit with no unique local, is refused");
+	tap_has_str(err.msg, "defined 2 times", "... saying so: %s", err.msg);
+	tap_has_str(err.msg, "no local of its own", "... and why");
+	lf_strv_push(&locals, "solo");
+	lf_symres_unit_release(&u1);
+	tap_is_int(lf_symres_unit(r, "drivers/lf/s1.c", &locals, &u1, &err), 0,
+		   "s1.c located by its unique local");
+	tap_ok(!lf_symres_resolve(r, &u1, "dup", true, &exported, &pos, &err) &&
+	       pos == 1, "... so its dup is the first copy (sympos 1): %s", err.msg);
 	lf_strv_free(&locals);
+	lf_strv_push(&locals, "dup");
+	lf_strv_push(&locals, "solo2");
+	lf_symres_unit_release(&u2);
+	tap_is_int(lf_symres_unit(r, "drivers/lf/s2.c", &locals, &u2, &err), 0,
+		   "s2.c located by its unique local");
+	tap_ok(!lf_symres_resolve(r, &u2, "dup", true, &exported, &pos, &err) &&
+	       pos == 2, "... so its dup is the second copy (sympos 2): %s", err.msg);
+	tap_is_int(lf_symres_function(r, &u2, "dup", true, &addr, &size, &bytes, &err),
+		   0, "... and its bytes are read there");
+	tap_ok(addr == 2 && size == 1,
+	       "... after s1's two functions in the merged .text (offset %llu)",
+	       (unsigned long long)addr);
+	free(bytes);
+	lf_strv_free(&locals);
+	lf_symres_unit_release(&u1);
+	lf_symres_unit_release(&u2);
 	lf_symres_free(r);
 }
 

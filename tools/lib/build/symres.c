@@ -319,6 +319,125 @@ static bool in_group(const struct lf_symres *r, const char *name, size_t group)
 	return false;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A local code or data name that occurs once in the whole module. */
+static bool unique_local(const struct lf_symres *r, size_t k)
+{
+	size_t first;
+	const struct ksym *s = &r->syms[k];
+
+	return s->bind == STB_LOCAL && (s->type == STT_FUNC || s->type == STT_OBJECT) &&
+	       name_range(r, s->name, &first) == 1;
+}
+
+static bool is_mine(const struct lf_symres *r, size_t k, const char **mine,
+		    size_t n)
+{
+	return bsearch(&r->syms[k].name, mine, n, sizeof(*mine), cmp_str);
+}
+
+/* Another object's: a unique local that is not among the unit's. */
+static bool foreign(const struct lf_symres *r, size_t k, const char **mine,
+		    size_t n)
+{
+	return r->syms[k].bind != STB_LOCAL ||
+	       (unique_local(r, k) && !is_mine(r, k, mine, n));
+}
+
+/* Index of the only symbol called @name, or SIZE_MAX. */
+static size_t only(const struct lf_symres *r, const char *name, size_t *count)
+{
+	size_t first;
+
+	*count = name_range(r, name, &first);
+	return *count == 1 ? r->by_name[first] : SIZE_MAX;
+}
+
+/*
+ * The unit's run in a stripped module's symbol table, and the windows of
+ * its names that the module repeats (see struct lf_symres_unit). The
+ * anchors are the unit's locals that occur once in the module; the run
+ * stops short of any unique local that is not the unit's (another
+ * object's), and of the globals that follow all locals.
+ */
+static int find_run(const struct lf_symres *r, const struct lf_strv *locals,
+		    struct lf_symres_unit *unit)
+{
+	const char **mine;
+	size_t lo = SIZE_MAX, hi = 0, i, last = 0, count, k;
+	bool ordered = true;
+
+	if (!locals->n)
+		return 0;
+	mine = malloc(locals->n * sizeof(*mine));
+	if (!mine)
+		return -ENOMEM;
+	memcpy(mine, locals->v, locals->n * sizeof(*mine));
+	qsort(mine, locals->n, sizeof(*mine), cmp_str);
+	for (i = 0; i < locals->n; i++) {
+		k = only(r, locals->v[i], &count);
+		if (k == SIZE_MAX || !unique_local(r, k))
+			continue;
+		ordered &= lo == SIZE_MAX || k > last;
+		last = k;
+		lo = k < lo ? k : lo;
+		hi = k > hi ? k : hi;
+	}
+	if (lo != SIZE_MAX) {
+		while (lo > 0 && !foreign(r, lo - 1, mine, locals->n))
+			lo--;
+		while (hi + 1 < r->nsyms && !foreign(r, hi + 1, mine, locals->n))
+			hi++;
+		unit->has_run = true;
+		unit->run_lo = lo;
+		unit->run_hi = hi;
+	}
+	free(mine);
+	if (!unit->has_run || !ordered)
+		return 0;
+
+	unit->windows = calloc(locals->n, sizeof(*unit->windows));
+	if (!unit->windows)
+		return -ENOMEM;
+	for (i = 0; i < locals->n; i++) {
+		struct lf_symres_window *w;
+		size_t first, j;
+
+		if (name_range(r, locals->v[i], &first) < 2)
+			continue;
+		w = &unit->windows[unit->nwindows++];
+		w->name = r->syms[r->by_name[first]].name;
+		w->lo = lo;
+		w->hi = hi;
+		for (j = i; j-- > 0;) {
+			k = only(r, locals->v[j], &count);
+			if (k != SIZE_MAX && unique_local(r, k)) {
+				w->lo = k + 1;
+				break;
+			}
+		}
+		for (j = i + 1; j < locals->n; j++) {
+			k = only(r, locals->v[j], &count);
+			if (k != SIZE_MAX && unique_local(r, k)) {
+				w->hi = k - 1;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+void lf_symres_unit_release(struct lf_symres_unit *unit)
+{
+	free(unit->windows);
+	unit->windows = NULL;
+	unit->nwindows = 0;
+}
+
 int lf_symres_unit(const struct lf_symres *r, const char *src,
 		   const struct lf_strv *locals, struct lf_symres_unit *unit,
 		   struct lf_err *err)
@@ -328,6 +447,9 @@ int lf_symres_unit(const struct lf_symres *r, const char *src,
 
 	unit->src = src;
 	unit->group = 0;
+	unit->has_run = false;
+	unit->windows = NULL;
+	unit->nwindows = 0;
 	for (g = 1; g <= r->ngroups; g++) {
 		size_t hits = 0;
 
@@ -346,6 +468,8 @@ int lf_symres_unit(const struct lf_symres *r, const char *src,
 	}
 	if (!candidates && r->module && r->ngroups == 1) {
 		unit->group = 1;	/* a stripped module: all its locals */
+		if (find_run(r, locals, unit))
+			return lf_err_set(err, -ENOMEM, "out of memory");
 		return 0;
 	}
 	if (!candidates)
@@ -373,10 +497,51 @@ static size_t suffix_start(const char *name)
 	return i - 1;
 }
 
-/* Index into syms of the local @name in @group, or (size_t)-1. */
-static size_t find_local(const struct lf_symres *r, size_t group,
-			 const char *name, struct lf_err *err, const char *src)
+/*
+ * @name is defined several times in a stripped module (each unit that
+ * did not inline a header's static inline keeps its own copy, and two
+ * units may have same-named statics): the one in the unit's run is its
+ * own. by_name[first .. first + n) are the copies.
+ */
+static size_t find_in_run(const struct lf_symres *r,
+			  const struct lf_symres_unit *unit, size_t first,
+			  size_t n, const char *name, struct lf_err *err)
 {
+	size_t found = (size_t)-1, hits = 0, lo = unit->run_lo, hi = unit->run_hi;
+
+	for (size_t i = 0; i < unit->nwindows; i++) {
+		if (!strcmp(unit->windows[i].name, name)) {
+			lo = unit->windows[i].lo;
+			hi = unit->windows[i].hi;
+			break;
+		}
+	}
+	for (size_t i = 0; unit->has_run && i < n; i++) {
+		size_t k = r->by_name[first + i];
+
+		if (k >= lo && k <= hi) {
+			found = k;
+			hits++;
+		}
+	}
+	if (hits == 1)
+		return found;
+	lf_err_set(err, -EEXIST,
+		   "%s: local symbol %s is defined %zu times in %s, and %s",
+		   unit->src, name, n, r->what,
+		   !unit->has_run ? "the unit has no local of its own to locate its copy by" :
+		   hits ? "several copies lie among the unit's own symbols" :
+		   "none lies among the unit's own symbols");
+	return (size_t)-1;
+}
+
+/* Index into syms of the local @name in @group, or (size_t)-1. */
+static size_t find_local(const struct lf_symres *r,
+			 const struct lf_symres_unit *unit, const char *name,
+			 struct lf_err *err)
+{
+	size_t group = unit->group;
+	const char *src = unit->src;
 	size_t first, n = name_range(r, name, &first), i, cut, found = (size_t)-1;
 	size_t matches = 0;
 
@@ -387,12 +552,8 @@ static size_t find_local(const struct lf_symres *r, size_t group,
 			continue;
 		/* In a FILE-less module group, two units' statics may clash. */
 		if (r->module && i + 1 < n &&
-		    r->syms[r->by_name[first + i + 1]].group == group) {
-			lf_err_set(err, -EEXIST,
-				   "%s: local symbol %s is defined more than once in %s (which is this unit's cannot be told)",
-				   src, name, r->what);
-			return (size_t)-1;
-		}
+		    r->syms[r->by_name[first + i + 1]].group == group)
+			return find_in_run(r, unit, first + i, n - i, name, err);
 		return k;
 	}
 	cut = suffix_start(name);
@@ -474,7 +635,7 @@ static size_t find(const struct lf_symres *r, const struct lf_symres_unit *unit,
 		   const char *name, bool is_local, struct lf_err *err)
 {
 	if (is_local)
-		return find_local(r, unit->group, name, err, unit->src);
+		return find_local(r, unit, name, err);
 	return find_global(r, name, err);
 }
 

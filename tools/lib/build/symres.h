@@ -23,6 +23,28 @@ struct lf_symres;
 struct lf_symres_unit {
 	const char *src;	/* e.g. "fs/proc/version.c" */
 	size_t group;		/* FILE group in vmlinux's symtab; 0 = none */
+	/*
+	 * A stripped module has no FILE groups, but ld -r still lays each
+	 * object's locals out as one run of its symbol table. [run_lo,
+	 * run_hi] (indices into the resolver's symbols) is the widest run
+	 * around the unit's own unique locals that holds no other unit's
+	 * unique local; has_run is false when the unit has none to anchor.
+	 */
+	bool has_run;
+	size_t run_lo, run_hi;
+	/*
+	 * Within the run, ld -r keeps the object's own symbol order, so each
+	 * of the unit's locals that the module defines more than once lies
+	 * between the unit's unique locals around it (in the "before"
+	 * object's order): one window per such name.
+	 */
+	struct lf_symres_window *windows;
+	size_t nwindows;
+};
+
+struct lf_symres_window {
+	const char *name;	/* the resolver's copy of the name */
+	size_t lo, hi;		/* indices into the resolver's symbols */
 };
 
 int lf_symres_open(struct lf_symres **out, const char *vmlinux,
@@ -50,13 +72,16 @@ const char *lf_symres_exporter(const struct lf_symres *r, const char *name);
 
 /*
  * Find the FILE group of @src whose locals include the unit's @locals
- * (the local function and object names of its "before" object): several
- * units share a basename (33 core.c in vmlinux), and the locals tell them
- * apart.
+ * (the local function and object names of its "before" object, in its
+ * symbol table order): several units share a basename (33 core.c in
+ * vmlinux), and the locals tell them apart. Release @unit after use.
  */
 int lf_symres_unit(const struct lf_symres *r, const char *src,
 		   const struct lf_strv *locals, struct lf_symres_unit *unit,
 		   struct lf_err *err);
+
+/* Free what lf_symres_unit allocated in @unit (its windows). */
+void lf_symres_unit_release(struct lf_symres_unit *unit);
 
 /*
  * Resolve a reference from the patch to @name, defined in @unit when
