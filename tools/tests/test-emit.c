@@ -30,7 +30,7 @@ static int fake_resolve(void *data, const char *name, bool is_local,
 {
 	static const char *const exports[] = {
 		"printk", "__fentry__", "__x86_return_thunk", "__might_sleep",
-		"lf_report", "lf_get",
+		"lf_report", "lf_get", "lf_limit",
 	};
 	struct fake *f = data;
 	size_t i;
@@ -445,6 +445,40 @@ static void test_mismatch(void)
 	lf_objdiff_free(d);
 }
 
+
+/* runtime_const_ptr() sites become loads of the symbol; shifts are refused. */
+static void test_runtime_const(void)
+{
+	unsigned char load[] = { 0x48, 0x8b, 0x05, 0, 0, 0, 0, 0x0f, 0x1f, 0x00 };
+	bool loads = false;
+	static const unsigned char placeholder[] = { 0xef, 0xcd, 0xab, 0x89,
+						     0x67, 0x45, 0x23, 0x01 };
+	struct out o;
+
+	emit("runtime", 0, "vmlinux", true, &o);
+	tap_is_int(o.ret, 0, "runtime: emitted %s", o.msg);
+	tap_ok(!has_bytes(&o, ".text.lf_user_ok", placeholder, sizeof(placeholder)),
+	       "runtime: no placeholder left in the carried function");
+	for (unsigned int r = 0; r < 16 && !loads; r++) {
+		load[0] = 0x48 | (r >= 8 ? 4 : 0);
+		load[2] = 0x05 | (r & 7) << 3;
+		loads = has_bytes(&o, ".text.lf_user_ok", load, sizeof(load));
+	}
+	tap_ok(loads, "runtime: ... a RIP-relative load and a NOP instead");
+	tap_ok(reloc_to(&o, ".text.lf_user_ok", "lf_limit"),
+	       "runtime: ... relocated against the symbol holding the value");
+	tap_ok(!sec(&o, "runtime_ptr_lf_limit"),
+	       "runtime: the site table, which no module loader reads, is dropped");
+	done(&o);
+
+	emit("rtshift", 0, "vmlinux", true, &o);
+	tap_is_int(o.ret, -ENOTSUP, "rtshift: a runtime shift count is refused");
+	tap_has_str(o.msg, "runtime_const_shift_right_32(lf_hash_shift)",
+		    "rtshift: ... naming the constant: %s", o.msg);
+	tap_has_str(o.msg, "lf_hash+", "rtshift: ... and the function");
+	done(&o);
+}
+
 int main(void)
 {
 	tap_start();
@@ -455,6 +489,7 @@ int main(void)
 	test_cold();
 	test_string();
 	test_special();
+	test_runtime_const();
 	test_shared_section();
 	test_mismatch();
 	tfs_cleanup(&tfs);

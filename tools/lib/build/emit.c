@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Write patch.o: a unit's changed and new functions and what they need. */
 #include "emit.h"
+#include "masks.h"
 #include "klpconv.h"
 
 #include <errno.h>
@@ -368,7 +369,9 @@ static int select_specials(struct em *e)
 		unsigned int es = lf_special_entsize(o, i, &lo);
 		size_t k;
 
-		if (!es)
+		/* Rewritten in place instead: see runtime_consts(). */
+		if (!es || starts(s->name, LF_RUNTIME_PTR_PREFIX) ||
+		    starts(s->name, LF_RUNTIME_SHIFT_PREFIX))
 			continue;
 		for (k = 0; k < s->nrela; k++) {
 			const struct lf_erela *r = &s->rela[k];
@@ -604,17 +607,17 @@ static size_t undefined(struct em *e, const char *name, bool weak)
 			  STT_NOTYPE, SHN_UNDEF, 0, 0);
 }
 
-/* A reference to something the kernel already has. */
-static int external(struct em *e, size_t sym, size_t *out)
+/* A reference to something the kernel already has, by its name there. */
+static int external_named(struct em *e, const char *name, bool local,
+			  size_t *out)
 {
-	const char *name, *obj;
+	const char *obj;
 	unsigned long pos;
-	bool local, exp;
+	bool exp;
 	char *klp;
 	size_t n;
 	int ret;
 
-	name = old_name(e, sym, &local);
 	ret = resolve_in(e, name, local, &exp, &pos, &obj);
 	if (ret)
 		return ret;
@@ -640,6 +643,14 @@ static int external(struct em *e, size_t sym, size_t *out)
 	*out = undefined(e, klp, true);
 	free(klp);
 	return *out ? 0 : nomem(e);
+}
+
+static int external(struct em *e, size_t sym, size_t *out)
+{
+	bool local;
+	const char *name = old_name(e, sym, &local);
+
+	return external_named(e, name, local, out);
 }
 
 /* ------------------------------------------------------------------ */
@@ -747,6 +758,109 @@ static int convert_all(struct em *e)
 			if (ret)
 				return ret;
 			c->nrela++;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Runtime constants                                                   */
+/* ------------------------------------------------------------------ */
+
+#define RUNTIME_PLACEHOLDER	0x0123456789abcdefull
+
+static int cmp_rela(const void *x, const void *y)
+{
+	const GElf_Rela *a = x, *b = y;
+
+	return a->r_offset < b->r_offset ? -1 : a->r_offset > b->r_offset;
+}
+
+/*
+ * A runtime_const_ptr() site in carried code: the kernel's boot code
+ * writes the value into vmlinux's copy only, so the patch's copy would
+ * keep the placeholder. The symbol holds the same value (the boot code
+ * copies it from there, and it is __ro_after_init), so the movabs
+ * becomes a RIP-relative load of it:
+ *   REX.W(+B) B8+r imm64   ->   REX.W(+R) 8B /r disp32, 3-byte NOP
+ */
+static int runtime_ptr(struct em *e, size_t sec, uint64_t at, const char *name)
+{
+	struct carried *c = &e->c[sec];
+	unsigned char *b = c->buf;
+	uint64_t imm = 0;
+	size_t osym;
+	GElf_Rela *v;
+	unsigned char reg;
+	char buf[256];
+	int ret;
+
+	for (int i = 7; b && at + 8 <= c->size && i >= 0; i--)
+		imm = imm << 8 | b[at + i];
+	if (!b || at < 2 || at + 8 > c->size || (b[at - 2] & 0xfe) != 0x48 ||
+	    (b[at - 1] & 0xf8) != 0xb8 || imm != RUNTIME_PLACEHOLDER || !c->relout)
+		return lf_err_set(e->err, -ENOTSUP,
+				  "%s: runtime constant %s is not a movabs of the placeholder",
+				  where(e, sec, at, buf, sizeof(buf)), name);
+	ret = external_named(e, name, lf_elfobj_sym_index(e->o, name) &&
+			     e->o->syms[lf_elfobj_sym_index(e->o, name)].bind == STB_LOCAL,
+			     &osym);
+	if (ret)
+		return ret;
+	reg = b[at - 1] & 7;
+	b[at - 2] = 0x48 | ((b[at - 2] & 1) << 2);
+	b[at - 1] = 0x8b;
+	b[at] = 0x05 | reg << 3;
+	memset(b + at + 1, 0, 4);
+	memcpy(b + at + 5, "\x0f\x1f\x00", 3);
+	v = grow(c->rela, c->nrela, sizeof(*v));
+	if (!v)
+		return nomem(e);
+	c->rela = v;
+	c->rela[c->nrela++] = (GElf_Rela){
+		.r_offset = at + 1,
+		.r_info = GELF_R_INFO(osym, R_X86_64_PC32),
+		.r_addend = -4,
+	};
+	qsort(c->rela, c->nrela, sizeof(*c->rela), cmp_rela);
+	return 0;
+}
+
+/*
+ * The runtime_ptr_<sym> and runtime_shift_<sym> tables of after.o are
+ * never carried: a module's loader does not process them. Each site in
+ * carried code is rewritten here or refused.
+ */
+static int runtime_consts(struct em *e)
+{
+	const struct lf_elfobj *o = e->o;
+	const size_t np = strlen(LF_RUNTIME_PTR_PREFIX);
+	const size_t ns = strlen(LF_RUNTIME_SHIFT_PREFIX);
+
+	for (size_t i = 1; i < o->nsecs; i++) {
+		const struct lf_esec *s = &o->secs[i];
+		bool ptr = s->name && !strncmp(s->name, LF_RUNTIME_PTR_PREFIX, np);
+		bool shift = s->name && !strncmp(s->name, LF_RUNTIME_SHIFT_PREFIX, ns);
+
+		for (size_t k = 0; (ptr || shift) && k < s->nrela; k++) {
+			struct lf_eloc loc;
+			uint64_t at;
+			char buf[256];
+			int ret;
+
+			lf_elfobj_rela_loc(o, i, &s->rela[k], &loc);
+			/* The table itself lands nowhere, so map() tells carried code. */
+			if (!loc.sec || !covering(e, loc.sec, loc.p, false) ||
+			    !map(e, loc.sec, loc.p, &at))
+				continue;
+			if (shift)
+				return lf_err_set(e->err, -ENOTSUP,
+						  "%s: uses runtime_const_shift_right_32(%s), a shift count only the kernel's boot code can set; livefix cannot carry it",
+						  where(e, loc.sec, (uint64_t)loc.p, buf, sizeof(buf)),
+						  s->name + ns);
+			ret = runtime_ptr(e, loc.sec, at, s->name + np);
+			if (ret)
+				return ret;
 		}
 	}
 	return 0;
@@ -1117,6 +1231,8 @@ int lf_emit(const char *after_o, const struct lf_objdiff *d,
 		ret = define_symbols(&e);
 	if (!ret)
 		ret = convert_all(&e);
+	if (!ret)
+		ret = runtime_consts(&e);
 	if (!ret)
 		ret = write_output(&e, out_o);
 	if (!ret)

@@ -151,13 +151,13 @@ static uint32_t branch_len(const unsigned char *code, uint64_t at, uint64_t end)
 	return n + 5;
 }
 
-static int table_sites(const struct lf_elfobj *o, size_t sym,
-		       const struct site_table *t, struct maskv *m)
+static int table_sites_in(const struct lf_elfobj *o, size_t sym, size_t ti,
+			  const struct site_table *t, struct maskv *m)
 {
 	const struct lf_esym *f = &o->syms[sym];
 	const struct lf_esec *code = &o->secs[f->shndx];
-	size_t ti = lf_elfobj_sec_index(o, t->name), k;
 	const struct lf_esec *s;
+	size_t k;
 	int ret = 0;
 
 	if (!ti)
@@ -182,6 +182,38 @@ static int table_sites(const struct lf_elfobj *o, size_t sym,
 						      f->value + f->size) : 5;
 		if (len)
 			ret = push(m, loc.p - (int64_t)f->value, len, f->size);
+	}
+	return ret;
+}
+
+static int table_sites(const struct lf_elfobj *o, size_t sym,
+		       const struct site_table *t, struct maskv *m)
+{
+	return table_sites_in(o, sym, lf_elfobj_sec_index(o, t->name), t, m);
+}
+
+/*
+ * Runtime constants (asm/runtime-const.h): boot code writes a value into
+ * the instruction at each site listed in runtime_ptr_<symbol> (the 8-byte
+ * immediate of a movabs) and runtime_shift_<symbol> (the count of a shr),
+ * so the shipped bytes hold a placeholder and the live ones the value.
+ */
+static const struct site_table runtime_tables[] = {
+	{ LF_RUNTIME_PTR_PREFIX, 4, 8 },
+	{ LF_RUNTIME_SHIFT_PREFIX, 4, 1 },
+};
+
+static int runtime_sites(const struct lf_elfobj *o, size_t sym, struct maskv *m)
+{
+	int ret = 0;
+
+	for (size_t i = 1; i < o->nsecs && !ret; i++) {
+		const char *name = o->secs[i].name;
+
+		for (size_t t = 0; t < 2 && !ret; t++)
+			if (name && !strncmp(name, runtime_tables[t].name,
+					     strlen(runtime_tables[t].name)))
+				ret = table_sites_in(o, sym, i, &runtime_tables[t], m);
 	}
 	return ret;
 }
@@ -216,6 +248,8 @@ int lf_func_masks(const struct lf_elfobj *o, size_t sym,
 		ret = jump_sites(o, sym, &m);
 	if (!ret)
 		ret = endbr_site(o, sym, &m);
+	if (!ret)
+		ret = runtime_sites(o, sym, &m);
 	for (size_t i = 0; !ret && i < sizeof(site_tables) / sizeof(site_tables[0]); i++)
 		ret = table_sites(o, sym, &site_tables[i], &m);
 	if (ret) {

@@ -16,6 +16,10 @@
  * Offsets are from the function's symbol; the result is what
  * lf_preimage_check() must ignore.
  */
+/* Sections that list the sites of asm/runtime-const.h, one per symbol. */
+#define LF_RUNTIME_PTR_PREFIX	"runtime_ptr_"
+#define LF_RUNTIME_SHIFT_PREFIX	"runtime_shift_"
+
 int lf_func_masks(const struct lf_elfobj *o, size_t sym,
 		  struct lf_mask **masks, size_t *n, struct lf_err *err);
 

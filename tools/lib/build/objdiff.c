@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Correlate two builds of one translation unit and find what changed. */
 #include "objdiff.h"
+#include "masks.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -74,6 +75,10 @@ unsigned int lf_special_entsize(const struct lf_elfobj *o, size_t sec,
 		*line_off = specials[i].line_off;
 		return specials[i].size;
 	}
+	/* asm/runtime-const.h: one s32 site pointer per entry. */
+	if (starts(s->name, LF_RUNTIME_PTR_PREFIX) ||
+	    starts(s->name, LF_RUNTIME_SHIFT_PREFIX))
+		return s->sh.sh_size % 4 ? 0 : 4;
 	/*
 	 * Other objtool annotations (.discard.reachable, .noendbr,
 	 * .retpoline_safe, .instr_begin, ...) are arrays of one relocated

@@ -95,4 +95,25 @@ static inline __attribute__((always_inline)) int lf_load(const int *p)
 	return v;
 }
 
+
+/*
+ * asm/runtime-const.h: a movabs of a placeholder (or a shr by 12) that
+ * boot code rewrites at each site listed in runtime_ptr_<sym> /
+ * runtime_shift_<sym>.
+ */
+#define LF_RUNTIME_PTR(sym) ({						\
+	unsigned long __v;						\
+	asm("mov %1,%0\n1:\n"						\
+	    ".pushsection runtime_ptr_" #sym ",\"a\"\n\t"		\
+	    ".long 1b - 8 - .\n"					\
+	    ".popsection" : "=r" (__v) : "i" (0x0123456789abcdefull));	\
+	__v; })
+#define LF_RUNTIME_SHIFT(val, sym) ({					\
+	unsigned int __v = (val);					\
+	asm("shrl $12,%k0\n1:\n"					\
+	    ".pushsection runtime_shift_" #sym ",\"a\"\n\t"		\
+	    ".long 1b - 1 - .\n"					\
+	    ".popsection" : "+r" (__v));				\
+	__v; })
+
 #endif
