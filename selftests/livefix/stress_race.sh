@@ -105,8 +105,13 @@ cat $dir/err.* | sed 's/lf_stress_[ab]/lf_stress_X/g; s|/[^ ]*\.ko|FIX.ko|' |
 
 lf_check "all $((PROCS * OPS)) commands ran" test $total -eq $((PROCS * OPS))
 lf_check "every command exited 0 or 1" test $badrc -eq 0
-lf_check "loads and unloads both succeeded many times" \
-	test $ok_load -ge $OPS -a $ok_unload -ge $OPS
+# Processes 0 and 2 (1 and 3) race on the same fix, so at most about
+# half of the 52 loads can win; when the pairs stay in step it is close
+# to exactly half. A tenth of all commands is enough to show that both
+# verbs were exercised and is not at the mercy of scheduling.
+min_ok=$((PROCS * OPS / 10))
+lf_check "loads and unloads both succeeded at least $min_ok times" \
+	test $ok_load -ge $min_ok -a $ok_unload -ge $min_ok
 lf_check "no command that succeeded printed an error" test $noisy -eq 0
 lf_check "every failure was one expected line naming the fix" test $unclear -eq 0
 
