@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "sign.h"
+#include "sign-pkcs11.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -188,24 +189,32 @@ out:
 	return ret;
 }
 
-int lf_key_load(const char *spec, EVP_PKEY **keyp, struct lf_err *err)
+int lf_key_load(const char *spec, const char *pkcs11_module, EVP_PKEY **keyp,
+		struct lf_err *err)
 {
 	bool uri = !strncmp(spec, "pkcs11:", 7);
 	OSSL_STORE_CTX *st;
 	EVP_PKEY *key = NULL;
+	int ret;
 
-	if (!uri && access(spec, R_OK))
-		return lf_err_set(err, -errno, "cannot read: %s", strerror(errno));
-	/*
-	 * The seam for HSMs: OSSL_STORE hands "pkcs11:" URIs to whichever
-	 * provider claims them, so nothing here changes when one is set up.
-	 */
-	st = OSSL_STORE_open_ex(spec, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-	if (!st) {
-		if (uri)
-			return ossl_fail(err, -ENOPKG,
-					 "no OpenSSL provider handles pkcs11: URIs (configure one in OPENSSL_CONF)");
-		return ossl_fail(err, -EINVAL, "cannot open key");
+	if (uri) {
+		/*
+		 * libp11's engine first: it is what Debian 12 ships. A
+		 * provider configured in OPENSSL_CONF is the fallback when
+		 * the engine is not installed at all.
+		 */
+		ret = lf_pkcs11_key_load(spec, pkcs11_module, keyp, err);
+		if (ret != -ENOPKG)
+			return ret;
+		st = OSSL_STORE_open_ex(spec, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		if (!st)
+			return ret;
+	} else {
+		if (access(spec, R_OK))
+			return lf_err_set(err, -errno, "cannot read: %s", strerror(errno));
+		st = OSSL_STORE_open_ex(spec, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		if (!st)
+			return ossl_fail(err, -EINVAL, "cannot open key");
 	}
 	OSSL_STORE_expect(st, OSSL_STORE_INFO_PKEY);
 	while (!key && !OSSL_STORE_eof(st)) {
@@ -226,6 +235,12 @@ int lf_key_load(const char *spec, EVP_PKEY **keyp, struct lf_err *err)
 	ERR_clear_error();
 	*keyp = key;
 	return 0;
+}
+
+void lf_key_free(EVP_PKEY *key)
+{
+	EVP_PKEY_free(key);
+	lf_pkcs11_release();
 }
 
 int lf_cert_load(const char *path, X509 **certp, struct lf_err *err)

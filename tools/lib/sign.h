@@ -34,10 +34,13 @@ int lf_keygen_encode(EVP_PKEY *key, X509 *cert, unsigned char **key_pem,
 		     size_t *cert_der_len, struct lf_err *err);
 
 /*
- * A private key by file path or URI, through OSSL_STORE: "pkcs11:..."
- * works once an OpenSSL provider for it is configured (OPENSSL_CONF).
+ * A private key from a PEM file, or from an HSM by "pkcs11:" URI (see
+ * sign-pkcs11.h for @pkcs11_module and the PIN). Free it with
+ * lf_key_free(), which also lets go of the HSM session.
  */
-int lf_key_load(const char *spec, EVP_PKEY **key, struct lf_err *err);
+int lf_key_load(const char *spec, const char *pkcs11_module, EVP_PKEY **key,
+		struct lf_err *err);
+void lf_key_free(EVP_PKEY *key);
 
 /* A certificate from a PEM or DER file. */
 int lf_cert_load(const char *path, X509 **cert, struct lf_err *err);

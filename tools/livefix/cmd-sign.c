@@ -19,12 +19,14 @@ int cmd_sign(int argc, char **argv)
 {
 	const char *verb = "sign";
 	const char *keyspec = NULL, *certpath = NULL, *hash = "sha256", *out = NULL;
+	const char *p11mod = NULL;
 	bool ignore_dates = false;
 	const struct lf_opt opts[] = {
 		{ "key", &keyspec, NULL },
 		{ "cert", &certpath, NULL },
 		{ "hash", &hash, NULL },
 		{ "o", &out, NULL },
+		{ "pkcs11-module", &p11mod, NULL },
 		{ "ignore-dates", NULL, &ignore_dates },
 	};
 	unsigned char trailer[LF_MODSIG_INFO_LEN + LF_MODSIG_MARKER_LEN];
@@ -39,7 +41,7 @@ int cmd_sign(int argc, char **argv)
 	bool resign = false;
 	int npos, ret;
 
-	ret = lf_cmd_options(verb, argc, argv, opts, 5, &npos);
+	ret = lf_cmd_options(verb, argc, argv, opts, 6, &npos);
 	if (ret >= 0)
 		return ret;
 	if (!lf_want_args(verb, npos, argv, 1, "FIX.ko"))
@@ -75,9 +77,13 @@ int cmd_sign(int argc, char **argv)
 			  mod, err.msg);
 		goto out;
 	}
-	ret = lf_key_load(keyspec, &key, &err);
+	ret = lf_key_load(keyspec, p11mod, &key, &err);
 	if (ret) {
-		lf_report(verb, "%s: %s", keyspec, err.msg);
+		/* A URI may hold a PIN: the library's message names it redacted. */
+		if (!strncmp(keyspec, "pkcs11:", 7))
+			lf_report(verb, "%s", err.msg);
+		else
+			lf_report(verb, "%s: %s", keyspec, err.msg);
 		goto out;
 	}
 	ret = lf_cert_load(certpath, &cert, &err);
@@ -114,6 +120,6 @@ out:
 	free(sig);
 	free(buf);
 	X509_free(cert);
-	EVP_PKEY_free(key);
+	lf_key_free(key);
 	return ret ? LF_EXIT_FAIL : LF_EXIT_OK;
 }

@@ -21,7 +21,7 @@ const struct lf_cmd lf_cmds[] = {
 	/* signing (issue 5) */
 	{ "keygen", cmd_keygen, "[--type rsa4096|p384] [--days N] [--subject CN] --out DIR",
 	  "make a module signing key and certificate" },
-	{ "sign", cmd_sign, "--key KEY --cert CERT [--hash sha256|sha384|sha512] [-o OUT] FIX.ko",
+	{ "sign", cmd_sign, "--key KEY|pkcs11:URI --cert CERT [--pkcs11-module SO] [--hash sha256|sha384|sha512] [-o OUT] FIX.ko",
 	  "sign a fix in the kernel's module signature format" },
 	{ "verify", cmd_verify, "--cert CERT [--ignore-dates] FIX.ko",
 	  "check a fix's module signature offline" },
