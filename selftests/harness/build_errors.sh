@@ -63,6 +63,20 @@ cat >"$tmp/init.patch" <<'P'
  }
 P
 
+cat >"$tmp/publicmacro.patch" <<'P'
+--- a/include/linux/seq_file.h
++++ b/include/linux/seq_file.h
+@@ -35,7 +35,7 @@
+ 	int (*show) (struct seq_file *m, void *v);
+ };
+ 
+-#define SEQ_SKIP 1
++#define SEQ_SKIP 2
+ 
+ /**
+  * seq_has_overflowed - check if the buffer has overflowed
+P
+
 echo "TAP version 13"
 refused "missing patch file" "$tmp/nope.patch: No such file or directory" \
 	"$tmp/nope.patch"
@@ -72,6 +86,9 @@ refused "unknown ABI" "unknown ABI 6.12.999+deb12-amd64" \
 	-t 6.12.999+deb12-amd64 "$root/selftests/fixes/01-body/fix.patch"
 refused "diff that does not apply" "does not apply to fs/proc/version.c" \
 	"$tmp/noapply.patch"
+refused "macro change in a kernel-wide header" \
+	"include/linux/seq_file.h:38: macro change outside a function body in a kernel-wide header" \
+	"$tmp/publicmacro.patch"
 refused "change to __init code" "change to __init code proc_version_init" \
 	"$tmp/init.patch"
 

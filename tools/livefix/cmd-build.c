@@ -28,6 +28,7 @@
 #include "../lib/build/dbgmods.h"
 #include "../lib/build/fingerprint.h"
 #include "../lib/build/hdrfuncs.h"
+#include "../lib/build/hdrlocal.h"
 #include "../lib/build/hdrusers.h"
 #include "../lib/build/ibtseal.h"
 #include "../lib/build/inlines.h"
@@ -322,6 +323,76 @@ static int push_unit(struct lf_strv *units, size_t from, const char *unit,
 	return lf_strv_push(units, unit) ? lf_err_set(err, -ENOMEM, "out of memory") : 0;
 }
 
+static bool in_sorted(const struct lf_strv *v, const char *s)
+{
+	size_t lo = 0, hi = v->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v->v[mid], s);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * A macro change in a subsystem's private header reaches the units that
+ * expand the macro, and those may use nothing else of the header, so
+ * DWARF cannot name them. Such a header is included only from its own
+ * directory tree, so the tree's #include "..." graph names every unit
+ * that can see the macro; of those, the units this kernel really builds
+ * (vmlinux's CUs, the module index's units) are rebuilt, and the object
+ * diff decides which of them changed. A kernel-wide header reaches
+ * thousands of units: that is a kernel build, and is refused.
+ */
+static int macro_units(struct build *b, const struct lf_touched *f, int line,
+		       const char *idx, struct lf_strv *units, size_t from,
+		       struct lf_err *err)
+{
+	struct lf_strv local = { 0 }, vmlinux = { 0 }, modunits = { 0 };
+	struct lf_moddbg_users all = { 0 };
+	size_t built = 0;
+	int ret;
+
+	if (lf_header_is_public(f->path))
+		return lf_err_set(err, -ENOTSUP,
+				  "%s:%d: macro change outside a function body in a kernel-wide header; livefix cannot find the units that expand it without building the whole kernel",
+				  f->path, line);
+	ret = lf_local_includers(b->t.src, f->path, &local,
+				 LF_HEADER_USERS_MAX * 4, err);
+	if (!ret)
+		ret = lf_header_users(b->t.vmlinux, NULL, &vmlinux, err);
+	if (!ret)
+		ret = lf_moddbg_users(idx, NULL, &all, err);
+	for (size_t i = 0; !ret && i < all.n; i++)
+		if (lf_strv_push(&modunits, all.v[i].unit))
+			ret = lf_err_set(err, -ENOMEM, "out of memory");
+	lf_strv_sort(&modunits);
+	for (size_t i = 0; !ret && i < local.n; i++)
+		if (in_sorted(&vmlinux, local.v[i]) || in_sorted(&modunits, local.v[i])) {
+			built++;
+			ret = push_unit(units, from, local.v[i], err);
+		}
+	if (!ret && verbose) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s:%d: macro change: %zu unit(s) of its directory include it, %zu of them built in this kernel",
+			 f->path, line, local.n, built);
+		note(msg);
+	}
+	lf_strv_free(&local);
+	lf_strv_free(&vmlinux);
+	lf_strv_free(&modunits);
+	lf_moddbg_users_free(&all);
+	return ret;
+}
+
 /*
  * A changed header reaches the kernel through the copies of its inline
  * functions, and a changed declaration through every unit that uses the
@@ -340,7 +411,7 @@ static int header_units(struct build *b, const struct lf_touched *f,
 	struct lf_strv names = { 0 }, users = { 0 };
 	char path[PATH_MAX], exe[PATH_MAX], idx[PATH_MAX], *text = NULL;
 	size_t len, before = units->n, nvmlinux;
-	int ret, decl_line = 0;
+	int ret, decl_line = 0, macro_line = 0;
 
 	if (lf_path(path, sizeof(path), "%s/%s", b->t.src, f->path))
 		return lf_err_set(err, -ENAMETOOLONG, "path too long");
@@ -368,7 +439,8 @@ static int header_units(struct build *b, const struct lf_touched *f,
 		memset(&musers.sites.v[i], 0, sizeof(musers.sites.v[i]));
 	}
 	if (!ret)
-		ret = lf_hdr_classify(f, text, &sites, &names, &decl_line, err);
+		ret = lf_hdr_classify(f, text, &sites, &names, &decl_line,
+				      &macro_line, err);
 	for (size_t i = 0; !ret && i < sites.n; i++) {
 		const char *u = sites.v[i].unit;
 		size_t ulen = strlen(u);
@@ -381,12 +453,15 @@ static int header_units(struct build *b, const struct lf_touched *f,
 			continue;
 		ret = push_unit(units, before, u, err);
 	}
-	if (!ret && decl_line)
+	/* What expands a macro uses the header: its declaration users too. */
+	if (!ret && (decl_line || macro_line))
 		ret = lf_header_users(b->t.vmlinux, f->path, &users, err);
 	for (size_t i = 0; !ret && i < users.n; i++)
 		ret = push_unit(units, before, users.v[i], err);
-	for (size_t i = 0; !ret && decl_line && i < musers.n; i++)
+	for (size_t i = 0; !ret && (decl_line || macro_line) && i < musers.n; i++)
 		ret = push_unit(units, before, musers.v[i].unit, err);
+	if (!ret && macro_line)
+		ret = macro_units(b, f, macro_line, idx, units, before, err);
 	for (size_t i = 0; !ret && i < musers.n; i++)
 		if (!strcmp(musers.v[i].unit, "?"))
 			ret = lf_err_set(err, -EIO,
@@ -399,8 +474,9 @@ static int header_units(struct build *b, const struct lf_touched *f,
 	if (!ret && verbose) {
 		char msg[512];
 
-		snprintf(msg, sizeof(msg), "%s: %zu changed function(s)%s, %zu unit(s) to rebuild (copies: %zu in vmlinux, %zu in modules)",
+		snprintf(msg, sizeof(msg), "%s: %zu changed function(s)%s%s, %zu unit(s) to rebuild (copies: %zu in vmlinux, %zu in modules)",
 			 f->path, names.n, decl_line ? " and declarations" : "",
+			 macro_line ? " and macros" : "",
 			 units->n - before, nvmlinux, sites.n - nvmlinux);
 		note(msg);
 	}

@@ -30,6 +30,8 @@ static struct lf_inline_site v[] = {
 static struct lf_inline_sites sites = { v, 3 };
 
 /* Classify one change: @line changed (removed if @removed), @macro text. */
+static int macro_line = -1;
+
 static int classify(int line, int removed, int macro, struct lf_strv *names,
 		    int *decl, struct lf_err *err)
 {
@@ -43,7 +45,7 @@ static int classify(int line, int removed, int macro, struct lf_strv *names,
 		f.macro = &line;
 		f.nmacro = 1;
 	}
-	return lf_hdr_classify(&f, header, &sites, names, decl, err);
+	return lf_hdr_classify(&f, header, &sites, names, decl, &macro_line, err);
 }
 
 int main(void)
@@ -62,17 +64,21 @@ int main(void)
 	tap_is_int(decl, 0, "... and is no declaration change");
 	lf_strv_free(&names);
 
-	tap_is_int(lf_hdr_classify(&two, header, &sites, &names, &decl, &err),
+	tap_is_int(lf_hdr_classify(&two, header, &sites, &names, &decl, &macro_line, &err),
 		   0, "lines in two functions map");
 	tap_is_int((long long)names.n, 2, "... to both functions, once each");
 	lf_strv_free(&names);
 
-	tap_ok(classify(1, 1, 1, &names, &decl, &err) < 0, "a macro change is refused");
-	tap_has_str(err.msg, "h.h:1: macro change", "... naming the line");
-	tap_ok(classify(15, 1, 0, &names, &decl, &err) < 0,
+	tap_is_int(macro_line, 0, "... and no macro change");
+	tap_is_int(classify(1, 1, 1, &names, &decl, &err), 0, "a macro change...");
+	tap_ok(macro_line == 1 && decl == 0 && names.n == 0,
+	       "... is reported on its line, as neither body nor declaration");
+	tap_ok(classify(15, 1, 0, &names, &decl, &err) == 0 && macro_line == 15,
 	       "a removed continuation line of a macro is a macro change");
-	tap_ok(classify(8, 0, 1, &names, &decl, &err) < 0,
+	tap_ok(classify(8, 0, 1, &names, &decl, &err) == 0 && macro_line == 8,
 	       "an inserted #define is a macro change");
+	tap_ok(classify(6, 1, 1, &names, &decl, &err) == 0 && macro_line == 0 &&
+	       names.n == 1, "an #if inside a function body is a body change");
 	lf_strv_free(&names);
 
 	tap_is_int(classify(10, 1, 0, &names, &decl, &err), 0,

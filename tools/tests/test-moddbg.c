@@ -63,6 +63,11 @@ int main(void)
 	tap_is_int((long long)users.n, 1, "... matches only the unreadable module");
 	lf_moddbg_users_free(&users);
 
+	tap_is_int(lf_moddbg_users(idx, NULL, &users, &err), 0, "no header...");
+	tap_ok(users.n == 2 && strstr(users.v[0].unit, "a.c") && users.sites.n == 0,
+	       "... lists every indexed unit, without copies");
+	lf_moddbg_users_free(&users);
+
 	fd = open(tfs_path(&fs, "a.c"), O_RDONLY);
 	out = fopen("/dev/null", "w");
 	tap_ok(lf_moddbg_scan(fd, "kernel/a.c", out, &err) < 0, "a non-ELF input is an error");

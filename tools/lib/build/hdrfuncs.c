@@ -181,13 +181,14 @@ static bool between_declarations(const char *text, int line)
 
 int lf_hdr_classify(const struct lf_touched *f, const char *text,
 		    const struct lf_inline_sites *sites, struct lf_strv *names,
-		    int *decl_line, struct lf_err *err)
+		    int *decl_line, int *macro_line, struct lf_err *err)
 {
 	struct span *spans = calloc(sites->n ? sites->n : 1, sizeof(*spans));
 	size_t nspans = 0, i, j;
 	int ret = 0;
 
 	*decl_line = 0;
+	*macro_line = 0;
 	if (!spans)
 		return lf_err_set(err, -ENOMEM, "out of memory");
 	for (i = 0; i < sites->n; i++) {
@@ -227,10 +228,9 @@ int lf_hdr_classify(const struct lf_touched *f, const char *text,
 		}
 		if (has_line(f->macro, f->nmacro, line) ||
 		    (removed && in_macro(text, line))) {
-			ret = lf_err_set(err, -ENOTSUP,
-					 "%s:%d: macro change outside a function body; livefix cannot find the units that expand a macro",
-					 f->path, line);
-			break;
+			if (!*macro_line)
+				*macro_line = line;
+			continue;
 		}
 		if (!removed && between_declarations(text, line))
 			continue;	/* a new declaration */

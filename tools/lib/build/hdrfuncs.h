@@ -23,13 +23,15 @@
  *     *decl_line is set to the first such line (0 if none). The caller
  *     rebuilds those units, and the object diff, layout and symbol CRC
  *     checks decide what the change means.
- *   - A macro change outside a function body is refused: the units that
- *     expand a macro leave no trace in DWARF.
+ *   - A preprocessor change outside a function body (a macro, an
+ *     #include, an #if): *macro_line is set to the first such line (0 if
+ *     none). The units that expand a macro may leave no trace of the
+ *     header in DWARF, so the caller must find them from the source.
  * Line numbers are 1-based lines of the original header, as in
  * struct lf_touched.
  */
 int lf_hdr_classify(const struct lf_touched *f, const char *text,
 		    const struct lf_inline_sites *sites, struct lf_strv *names,
-		    int *decl_line, struct lf_err *err);
+		    int *decl_line, int *macro_line, struct lf_err *err);
 
 #endif

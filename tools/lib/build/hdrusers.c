@@ -65,7 +65,7 @@ int lf_header_users(const char *debug_file, const char *header,
 
 		if (dwarf_offdie(dw, off + hsize, &cu) &&
 		    (unit = dwarf_diename(&cu)) && is_c_unit(unit) &&
-		    cu_uses(&cu, header) && lf_strv_push(units, unit))
+		    (!header || cu_uses(&cu, header)) && lf_strv_push(units, unit))
 			ret = lf_err_set(err, -ENOMEM, "out of memory");
 		off = next;
 	}

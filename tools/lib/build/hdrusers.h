@@ -16,7 +16,8 @@
  * macro changes are refused elsewhere rather than followed here.
  *
  * Fills @units (sorted, unique, only .c units) with the units whose file
- * table holds a path ending with @header.
+ * table holds a path ending with @header; with a NULL @header, every .c
+ * unit of @debug_file.
  */
 /*
  * A declaration change in a header used by more units than this is

@@ -136,10 +136,13 @@ int lf_moddbg_scan(int fd, const char *name, FILE *out, struct lf_err *err)
  */
 static long find_header(const char *list, size_t len, const char *header)
 {
-	size_t hl = strlen(header);
 	const char *p = list, *end = list + len;
+	size_t hl;
 	long i = 0;
 
+	if (!header)
+		return -3;
+	hl = strlen(header);
 	if (len == 1 && *list == '*')
 		return -2;
 	for (; p < end; i++) {

@@ -50,7 +50,8 @@ struct lf_moddbg_users {
 /*
  * The (module, unit) pairs of @index whose header list ends in @header.
  * A module indexed as "<module>\t?\t*" (its DWARF was unreadable) is
- * a user of every header, with unit "?".
+ * a user of every header, with unit "?". A NULL @header lists every
+ * unit of every module, without copies.
  */
 int lf_moddbg_users(const char *index, const char *header,
 		    struct lf_moddbg_users *out, struct lf_err *err);
