@@ -39,6 +39,7 @@
 #include "../lib/build/objdiff.h"
 #include "../lib/build/patchset.h"
 #include "../lib/build/symres.h"
+#include "../lib/build/symtypes.h"
 #include "../lib/build/target.h"
 #include "../lib/build/units.h"
 #include "../lib/deadline.h"
@@ -785,10 +786,28 @@ static void unit_files(const struct build *b, size_t i, char *before,
 	lf_path(pm, PATH_MAX, "%s/manifest%zu", b->tmp, i);
 }
 
-/* A unit's exported symbols must keep the CRCs modules were built with. */
-static int check_crcs(const struct build *b, size_t i, const char *after,
-		      struct lf_err *err)
+struct symtypes_pair {
+	char *before, *after;	/* genksyms' symtypes of the two objects */
+};
+
+static int symtypes_excuse(const char *name, char *why, size_t whysize, void *arg)
 {
+	const struct symtypes_pair *st = arg;
+
+	if (!st->before || !st->after)
+		return -1;
+	return lf_symtypes_compare(st->before, st->after, name, why, whysize);
+}
+
+/*
+ * A unit's exported symbols must keep the CRCs modules were built with,
+ * unless genksyms' own record shows the unit only sees more (or less) of
+ * some types than before, as a new #include makes it.
+ */
+static int check_crcs(const struct build *b, size_t i, const char *before,
+		      const char *after, struct lf_err *err)
+{
+	struct symtypes_pair st = { 0 };
 	char path[PATH_MAX], *text;
 	struct lf_crcs crcs;
 	size_t len;
@@ -802,7 +821,17 @@ static int check_crcs(const struct build *b, size_t i, const char *after,
 	free(text);
 	if (ret)
 		return lf_err_set(err, ret, "out of memory");
-	ret = lf_crc_check(b->units[i], &crcs, b->symvers_text, err);
+	/* Without both records, the CRC alone decides. */
+	if (!lf_path(path, sizeof(path), "%s.symtypes", before) &&
+	    lf_slurp(path, &st.before, &len, 64u << 20))
+		st.before = NULL;
+	if (!lf_path(path, sizeof(path), "%s.symtypes", after) &&
+	    lf_slurp(path, &st.after, &len, 64u << 20))
+		st.after = NULL;
+	ret = lf_crc_check(b->units[i], &crcs, b->symvers_text, symtypes_excuse,
+			   &st, err);
+	free(st.before);
+	free(st.after);
 	lf_crcs_free(&crcs);
 	return ret;
 }
@@ -822,7 +851,7 @@ static int diff_units(struct build *b, struct lf_objdiff **diffs,
 		struct lf_objdiff *d = NULL;
 
 		unit_files(b, i, before, after, po, pm);
-		ret = check_crcs(b, i, after, err);
+		ret = check_crcs(b, i, before, after, err);
 		if (!ret)
 			ret = lf_layout_compare(b->units[i], before, after, err);
 		if (ret)

@@ -719,6 +719,34 @@ static int copy_cmd_file(const struct lf_target *t, const char *target,
 	return ret;
 }
 
+/*
+ * Keep genksyms' <dir>/<unit>.symtypes (KBUILD_SYMTYPES=1) beside the
+ * copied object as <out>.symtypes: when a CRC moves, it tells a changed
+ * interface from a unit that merely sees more types (symtypes.h).
+ */
+static int symtypes_path(const struct lf_target *t, const char *target,
+			 char *buf, size_t size)
+{
+	size_t len = strlen(target);
+
+	if (len < 2 || strcmp(target + len - 2, ".o"))
+		return -EINVAL;
+	return lf_path(buf, size, "%s/%.*s.symtypes", t->obj, (int)(len - 2), target);
+}
+
+static int copy_symtypes(const struct lf_target *t, const char *target,
+			 const char *out)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+
+	if (symtypes_path(t, target, from, sizeof(from)) ||
+	    lf_path(to, sizeof(to), "%s.symtypes", out))
+		return -ENAMETOOLONG;
+	if (!lf_path_exists(from))
+		return 0;
+	return lf_copy_file(from, to, false);
+}
+
 int lf_compile_units(const struct lf_target *t, const char *const *units,
 		     const char *const *outs, size_t n, unsigned int jobs,
 		     const char *log, struct lf_err *err)
@@ -731,8 +759,8 @@ int lf_compile_units(const struct lf_target *t, const char *const *units,
 
 	if (!n)
 		return 0;
-	/* Each unit's target, then its objtool opt-out (see below). */
-	targets = calloc(2 * n, sizeof(*targets));
+	/* Each unit's target, its objtool opt-out (see below), symtypes. */
+	targets = calloc(2 * n + 1, sizeof(*targets));
 	if (!targets)
 		return lf_err_set(err, -ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
@@ -756,6 +784,9 @@ int lf_compile_units(const struct lf_target *t, const char *const *units,
 			ret = lf_err_set(err, -errno, "%s: %s", objpath, strerror(errno));
 			goto out;
 		}
+		/* A unit without exports writes none: never keep a stale one. */
+		if (!symtypes_path(t, targets[i], objpath, sizeof(objpath)))
+			unlink(objpath);
 		/*
 		 * vmlinux objects reach objtool only when vmlinux.o is linked,
 		 * but a single-object module's object goes through it right
@@ -775,7 +806,9 @@ int lf_compile_units(const struct lf_target *t, const char *const *units,
 			goto out;
 		}
 	}
-	if (lf_kbuild_init(&k, t, t->obj, jobs, (const char *const *)targets, 2 * n)) {
+	targets[2 * n] = strdup("KBUILD_SYMTYPES=1");
+	if (!targets[2 * n] ||
+	    lf_kbuild_init(&k, t, t->obj, jobs, (const char *const *)targets, 2 * n + 1)) {
 		ret = lf_err_set(err, -ENOMEM, "out of memory");
 		goto out;
 	}
@@ -807,15 +840,17 @@ int lf_compile_units(const struct lf_target *t, const char *const *units,
 			goto out;
 		}
 		ret = copy_cmd_file(t, targets[i], outs[i]);
+		if (!ret)
+			ret = copy_symtypes(t, targets[i], outs[i]);
 		if (ret) {
-			ret = lf_err_set(err, ret, "compile %s: cannot keep its .cmd file: %s",
+			ret = lf_err_set(err, ret, "compile %s: cannot keep its .cmd and .symtypes files: %s",
 					 units[i], strerror(-ret));
 			goto out;
 		}
 	}
 out:
 	lf_kbuild_free(&k);
-	for (i = 0; i < 2 * n && targets; i++)
+	for (i = 0; i < 2 * n + 1 && targets; i++)
 		free(targets[i]);
 	free(targets);
 	return ret;

@@ -60,15 +60,24 @@ static long long shipped_crc(const char *symvers, const char *name)
 }
 
 int lf_crc_check(const char *unit_src, const struct lf_crcs *unit,
-		 const char *symvers, struct lf_err *err)
+		 const char *symvers, lf_crc_excuse_fn excuse, void *arg,
+		 struct lf_err *err)
 {
 	for (size_t i = 0; i < unit->n; i++) {
 		long long old = shipped_crc(symvers, unit->v[i].name);
+		char why[256] = "";
+		int verdict;
 
-		if (old >= 0 && (unsigned long)old != unit->v[i].crc)
-			return lf_err_set(err, -EPROTO,
-					  "%s: the fix changes the MODVERSIONS CRC of exported %s (0x%08llx shipped, 0x%08lx now): modules built for this kernel would no longer match it",
-					  unit_src, unit->v[i].name, old, unit->v[i].crc);
+		if (old < 0 || (unsigned long)old == unit->v[i].crc)
+			continue;
+		verdict = excuse ? excuse(unit->v[i].name, why, sizeof(why), arg) : -1;
+		if (verdict == 0)
+			continue;
+		return lf_err_set(err, -EPROTO,
+				  "%s: the fix changes the MODVERSIONS CRC of exported %s (0x%08llx shipped, 0x%08lx now)%s%s%s: modules built for this kernel would no longer match it",
+				  unit_src, unit->v[i].name, old, unit->v[i].crc,
+				  verdict == 1 ? ": " : "", verdict == 1 ? why : "",
+				  verdict == 1 ? " changes" : "");
 	}
 	return 0;
 }

@@ -30,13 +30,23 @@ struct lf_crcs {
 int lf_crc_parse_cmd(const char *text, struct lf_crcs *out);
 
 /*
+ * Asked about each CRC that moved: 0 when the move changes no interface
+ * (a unit that sees more of a type, symtypes.h), 1 with the changed part
+ * in @why when it does, < 0 when it cannot tell (the CRC alone decides).
+ */
+typedef int (*lf_crc_excuse_fn)(const char *name, char *why, size_t whysize,
+				void *arg);
+
+/*
  * Every CRC in @unit must equal the shipped one in @symvers (the
- * Module.symvers text); a symbol the distro does not export is new and
- * fine. Fails with "<unit_src>: the fix changes the MODVERSIONS CRC of
- * exported <name> (0x... shipped, 0x... now)".
+ * Module.symvers text), unless @excuse (may be NULL) clears it; a symbol
+ * the distro does not export is new and fine. Fails with "<unit_src>:
+ * the fix changes the MODVERSIONS CRC of exported <name> (0x... shipped,
+ * 0x... now)[: <why> changes]".
  */
 int lf_crc_check(const char *unit_src, const struct lf_crcs *unit,
-		 const char *symvers, struct lf_err *err);
+		 const char *symvers, lf_crc_excuse_fn excuse, void *arg,
+		 struct lf_err *err);
 
 void lf_crcs_free(struct lf_crcs *c);
 
