@@ -109,9 +109,9 @@ static void test_callbacks(void)
 	bad("vmlinux a 0 b\ncallback vmlinux on_load c\n",
 	    "manifest:2: bad callback kind 'on_load' (pre_patch, post_patch, pre_unpatch, post_unpatch)",
 	    "unknown callback kind");
-	bad("vmlinux a 0 b\ncallback vmlinux post_patch c\ncallback vmlinux post_patch d\n",
-	    "manifest:3: a second post_patch callback for vmlinux (c and d); klp runs one",
-	    "two callbacks of a kind");
+	bad("vmlinux a 0 b\ncallback vmlinux post_patch c\ncallback vmlinux post_patch c\n",
+	    "manifest:3: c is the post_patch callback for vmlinux twice",
+	    "the same callback twice");
 	bad("vmlinux a 0 b\ncallback vmlinux post_patch c\\\");\n",
 	    "manifest:2: bad symbol name 'c\\\");'", "quote in a callback symbol");
 	bad("vmlinux a 0 b\ncallback ext4 post_patch c\n",
@@ -119,6 +119,43 @@ static void test_callbacks(void)
 	    "callback of an object without functions");
 	bad("callback vmlinux post_patch c\n", "manifest: replaces no function",
 	    "callbacks alone");
+}
+
+/* Two fixes in one module, each with callbacks for vmlinux. */
+static void test_callback_chains(void)
+{
+	struct lf_manifest m;
+	struct lf_err e;
+	struct lf_link_req r = { .name = "lf_test", .id = "test-chain", .cves = "" };
+	const char *d;
+
+	tap_is_int(parse("vmlinux a 0 __livefix_new.0.a\n"
+			 "vmlinux b 0 __livefix_new.1.b\n"
+			 "callback vmlinux pre_patch __livefix_new.0.pre\n"
+			 "callback vmlinux post_unpatch __livefix_new.0.post\n"
+			 "callback vmlinux pre_patch __livefix_new.1.pre\n"
+			 "callback vmlinux post_patch __livefix_new.1.on\n"
+			 "callback vmlinux post_patch __livefix_new.0.on\n"
+			 "callback vmlinux pre_unpatch __livefix_new.0.off\n"
+			 "callback vmlinux pre_unpatch __livefix_new.1.off\n",
+			 &m, &e), 0, "several callbacks of a kind parse: %s", e.msg);
+	tap_is_int(lf_link_write_desc(tfs_path(&fs, "desc.c"), &r, &m, &e), 0,
+		   "desc.c with chains written");
+	d = tfs_read(&fs, "desc.c");
+	tap_has_str(d, "static int lf_chain_0_pre_patch(struct klp_object *obj)\n{\n\tint ret;\n\n"
+		    "\tret = lf_cb_0(obj);\n\tif (ret)\n\t\tgoto undo_0;\n"
+		    "\tret = lf_cb_2(obj);\n\tif (ret)\n\t\tgoto undo_1;\n"
+		    "\treturn 0;\nundo_1:\n\tlf_cb_1(obj);\nundo_0:\n\treturn ret;\n}\n",
+		    "pre_patch runs in order; a failure undoes the earlier fixes with their post_unpatch");
+	tap_has_str(d, "static void lf_chain_0_post_patch(struct klp_object *obj)\n{\n"
+		    "\tlf_cb_3(obj);\n\tlf_cb_4(obj);\n}\n", "post_patch runs in the fixes' order");
+	tap_has_str(d, "static void lf_chain_0_pre_unpatch(struct klp_object *obj)\n{\n"
+		    "\tlf_cb_6(obj);\n\tlf_cb_5(obj);\n}\n", "pre_unpatch runs in reverse");
+	tap_ok(!strstr(d, "lf_chain_0_post_unpatch"), "a single callback needs no chain");
+	tap_has_str(d, "\t\t.pre_patch = lf_chain_0_pre_patch,\n\t\t.post_patch = lf_chain_0_post_patch,\n"
+		    "\t\t.pre_unpatch = lf_chain_0_pre_unpatch,\n\t\t.post_unpatch = lf_cb_1,\n",
+		    "the object takes the chains");
+	lf_manifest_free(&m);
 }
 
 static void test_desc(void)
@@ -217,6 +254,7 @@ int main(void)
 	tfs_init(&fs);
 	test_manifest();
 	test_callbacks();
+	test_callback_chains();
 	test_desc();
 	test_modpost();
 	tfs_cleanup(&fs);

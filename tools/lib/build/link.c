@@ -102,11 +102,18 @@ static int parse_callback(const char *name, int lineno, const char *line,
 	if (!symbol_ok(sym) || strlen(sym) >= sizeof(cb->sym))
 		return lf_err_set(err, -EINVAL, "%s:%d: bad symbol name '%s'",
 				  name, lineno, sym);
-	for (size_t i = 0; i < m->ncb; i++)
-		if (!strcmp(m->cb[i].obj, obj) && m->cb[i].kind == (enum lf_callback_kind)k)
+	for (size_t i = 0, same = 0; i < m->ncb; i++) {
+		if (strcmp(m->cb[i].obj, obj) || m->cb[i].kind != (enum lf_callback_kind)k)
+			continue;
+		if (!strcmp(m->cb[i].sym, sym))
 			return lf_err_set(err, -EINVAL,
-					  "%s:%d: a second %s callback for %s (%s and %s); klp runs one",
-					  name, lineno, kind, obj, m->cb[i].sym, sym);
+					  "%s:%d: %s is the %s callback for %s twice",
+					  name, lineno, sym, kind, obj);
+		if (++same == LF_CB_CHAIN_MAX)
+			return lf_err_set(err, -E2BIG,
+					  "%s:%d: more than %d %s callbacks for %s",
+					  name, lineno, LF_CB_CHAIN_MAX, kind, obj);
+	}
 	cb = realloc(m->cb, (m->ncb + 1) * sizeof(*cb));
 	if (!cb)
 		return lf_err_set(err, -ENOMEM, "out of memory");
@@ -274,6 +281,67 @@ static void write_preimage(FILE *f, size_t i, const struct lf_manifest_ent *e)
 	fprintf(f, " },\n};\n");
 }
 
+/* "__livefix_new.<unit>.<name>": the length of the part up to <name>. */
+static size_t unit_prefix(const char *sym)
+{
+	const char *dot = strchr(sym, '.');
+
+	dot = dot ? strchr(dot + 1, '.') : NULL;
+	return dot ? (size_t)(dot - sym) : 0;
+}
+
+/*
+ * klp runs one callback of a kind per object, but a cumulative fix made
+ * of several fixes may bring several: each (object, kind) with more than
+ * one gets a chain. Patching runs them in the fixes' order, unpatching
+ * in reverse. A pre_patch that fails undoes the fixes whose pre_patch
+ * already ran with their own post_unpatch (a callback of the same unit),
+ * as klp does for a fix on its own, and fails the object.
+ */
+static void write_chain(FILE *f, const struct lf_manifest *m, const char *obj,
+			size_t o, enum lf_callback_kind k)
+{
+	bool unpatch = k == LF_CB_PRE_UNPATCH || k == LF_CB_POST_UNPATCH;
+	size_t idx[LF_CB_CHAIN_MAX], n = 0;
+
+	for (size_t i = 0; i < m->ncb && n < LF_CB_CHAIN_MAX; i++)
+		if (!strcmp(m->cb[i].obj, obj) && m->cb[i].kind == k)
+			idx[n++] = i;
+	if (n < 2)
+		return;
+	fprintf(f, "\n/* %s of %s: %zu fixes' callbacks. */\n", cb_kinds[k], obj, n);
+	if (k != LF_CB_PRE_PATCH) {
+		fprintf(f, "static void lf_chain_%zu_%s(struct klp_object *obj)\n{\n",
+			o, cb_kinds[k]);
+		for (size_t j = 0; j < n; j++)
+			fprintf(f, "\tlf_cb_%zu(obj);\n", idx[unpatch ? n - 1 - j : j]);
+		fprintf(f, "}\n");
+		return;
+	}
+	fprintf(f, "static int lf_chain_%zu_pre_patch(struct klp_object *obj)\n{\n"
+		   "\tint ret;\n\n", o);
+	for (size_t j = 0; j < n; j++)
+		fprintf(f, "\tret = lf_cb_%zu(obj);\n\tif (ret)\n\t\tgoto undo_%zu;\n",
+			idx[j], j);
+	fprintf(f, "\treturn 0;\n");
+	/* undo_<j>: pre_patch j failed; undo 0..j-1, latest first. */
+	for (size_t j = n; j-- > 0;) {
+		fprintf(f, "undo_%zu:\n", j);
+		if (!j)
+			continue;
+		for (size_t i = 0; i < m->ncb; i++) {
+			const char *pre = m->cb[idx[j - 1]].sym;
+			size_t plen = unit_prefix(pre);
+
+			if (plen && !strcmp(m->cb[i].obj, obj) &&
+			    m->cb[i].kind == LF_CB_POST_UNPATCH &&
+			    !strncmp(m->cb[i].sym, pre, plen + 1))
+				fprintf(f, "\tlf_cb_%zu(obj);\n", i);
+		}
+	}
+	fprintf(f, "\treturn ret;\n}\n");
+}
+
 int lf_link_write_desc(const char *path, const struct lf_link_req *r,
 		       const struct lf_manifest *m, struct lf_err *err)
 {
@@ -344,6 +412,9 @@ int lf_link_write_desc(const char *path, const struct lf_link_req *r,
 		}
 		fprintf(f, "\t{ }\n};\n");
 	}
+	for (size_t o = 0; o < nobj; o++)
+		for (int k = 0; k < LF_CB_NKINDS; k++)
+			write_chain(f, m, objs[o], o, (enum lf_callback_kind)k);
 	fprintf(f, "\nstatic const struct livefix_object_desc objects[] = {\n");
 	for (size_t o = 0; o < nobj; o++) {
 		bool any = false;
@@ -352,11 +423,21 @@ int lf_link_write_desc(const char *path, const struct lf_link_req *r,
 			fprintf(f, "\t{ .name = NULL, .funcs = funcs_%zu", o);
 		else
 			fprintf(f, "\t{ .name = \"%s\", .funcs = funcs_%zu", objs[o], o);
-		for (size_t i = 0; i < m->ncb; i++) {
-			if (strcmp(m->cb[i].obj, objs[o]))
+		for (int k = 0; k < LF_CB_NKINDS; k++) {
+			size_t first = 0, count = 0;
+
+			for (size_t i = 0; i < m->ncb; i++)
+				if (!strcmp(m->cb[i].obj, objs[o]) &&
+				    m->cb[i].kind == (enum lf_callback_kind)k && !count++)
+					first = i;
+			if (!count)
 				continue;
-			fprintf(f, "%s\t\t.%s = lf_cb_%zu,", any ? "\n" : ",\n\t  .callbacks = {\n",
-				cb_kinds[m->cb[i].kind], i);
+			fprintf(f, "%s\t\t.%s = ", any ? "\n" : ",\n\t  .callbacks = {\n",
+				cb_kinds[k]);
+			if (count == 1)
+				fprintf(f, "lf_cb_%zu,", first);
+			else
+				fprintf(f, "lf_chain_%zu_%s,", o, cb_kinds[k]);
 			any = true;
 		}
 		fprintf(f, "%s },\n", any ? "\n\t  }" : "");

@@ -61,6 +61,14 @@ enum lf_callback_kind {
 	LF_CB_NKINDS,
 };
 
+/*
+ * A cumulative fix may carry several callbacks of a kind for an object
+ * (one per fix); klp takes one, so the generated code chains them.
+ */
+enum {
+	LF_CB_CHAIN_MAX = 64,
+};
+
 /* The manifest's spelling of a kind, "pre_patch"...; NULL if out of range. */
 const char *lf_callback_kind_name(enum lf_callback_kind k);
 /* The kind spelled @name ("pre_patch", ...), or -1. */
