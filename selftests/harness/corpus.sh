@@ -8,7 +8,8 @@
 # with `expect-refused` must be refused with one line containing that
 # text, and leave no module behind. A fix dir with a `combine` file (fix
 # names, one a line) instead builds ONE module from those fixes' patches
-# (on different files) and checks every LOADED check of them with it.
+# (applied in that order) and checks every LOADED check of them with it,
+# after every SETUP of them.
 #
 #   selftests/harness/corpus.sh [FIX...]      e.g. 01-body 91-data-change
 set -u
@@ -35,12 +36,16 @@ for f in "${fixes[@]}"; do
 	rm -f "$ko"
 	patches=("$dir/fix.patch")
 	loaded="$dir/loaded"
+	setup=
+	[ -f "$dir/setup" ] && setup="$dir/setup"
 	if [ -f "$dir/combine" ]; then
 		patches=()
 		loaded=
 		for c in $(grep -v '^#' "$dir/combine"); do
 			patches+=("$root/selftests/fixes/$c/fix.patch")
 			loaded="$loaded${loaded:+,}$root/selftests/fixes/$c/loaded"
+			[ -f "$root/selftests/fixes/$c/setup" ] &&
+				setup="$setup${setup:+,}$root/selftests/fixes/$c/setup"
 		done
 	fi
 	err=$("$livefix" build -o "$ko" "${patches[@]}" 2>&1 >/dev/null)
@@ -57,8 +62,6 @@ for f in "${fixes[@]}"; do
 	[ $rc -eq 0 ] || echo "# $err"
 	check $rc "$f: builds"
 	[ $rc -eq 0 ] || continue
-	setup=
-	[ -f "$dir/setup" ] && setup="$dir/setup"
 	log=$("$root/scripts/vm-run" --timeout 120 -- "$root/selftests/fixes/check-fix" \
 		"$ko" "$loaded" $setup 2>&1)
 	rc=$?
