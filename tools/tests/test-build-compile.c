@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +80,67 @@ static void test_env_cwd(void)
 	unsetenv("KBUILD_OUTPUT");
 	unsetenv("LC_ALL");
 	unsetenv("EXTRA");
+}
+
+/*
+ * The compiler's temporaries go beside its output: a make standing in for
+ * kbuild records the TMPDIR it got and makes the object.
+ */
+static void test_tmpdir(void)
+{
+	const char *units[] = { "fs/x.c" };
+	const char *outs[1];
+	char out[PATH_MAX], log[PATH_MAX], want[PATH_MAX + 8], real[PATH_MAX];
+	char buf[PATH_MAX + 8], path[2 * PATH_MAX], *old_path = getenv("PATH");
+	char *old_tmp = getenv("TMPDIR");
+	struct lf_target t;
+	struct lf_err e;
+
+	tap_is_int(lf_tmpdir_env(tfs_path(&fs, "."), buf, sizeof(buf)), 0,
+		   "TMPDIR= for a directory");
+	snprintf(want, sizeof(want), "TMPDIR=%s",
+		 realpath(fs.root, real) ? real : fs.root);
+	tap_is_str(buf, want, "made absolute and resolved");
+	tap_is_int(lf_tmpdir_env(tfs_path(&fs, "no/such/dir"), buf, sizeof(buf)),
+		   -ENOENT, "a missing directory is an error");
+
+	memset(&t, 0, sizeof(t));
+	tfs_mkdir(&fs, "tmpdir/src");
+	tfs_mkdir(&fs, "tmpdir/obj/fs");
+	tfs_mkdir(&fs, "tmpdir/out");
+	tfs_write(&fs, "tmpdir/bin/make",
+		  "#!/bin/sh\n"
+		  "for a; do case $a in O=*) o=${a#O=} ;; esac; done\n"
+		  "echo \"TMPDIR=$TMPDIR\" >\"$o/tmpdir.txt\"\n"
+		  "echo object >\"$o/fs/x.o\"\n");
+	chmod(tfs_path(&fs, "tmpdir/bin/make"), 0755);
+	snprintf(t.src, sizeof(t.src), "%s", tfs_path(&fs, "tmpdir/src"));
+	snprintf(t.obj, sizeof(t.obj), "%s", tfs_path(&fs, "tmpdir/obj"));
+	snprintf(out, sizeof(out), "%s", tfs_path(&fs, "tmpdir/out/0.o"));
+	snprintf(log, sizeof(log), "%s", tfs_path(&fs, "tmpdir/compile.log"));
+	snprintf(path, sizeof(path), "%s:%s", tfs_path(&fs, "tmpdir/bin"),
+		 old_path ? old_path : "/usr/bin:/bin");
+	old_path = old_path ? strdup(old_path) : NULL;
+	old_tmp = old_tmp ? strdup(old_tmp) : NULL;
+	setenv("PATH", path, 1);
+	setenv("TMPDIR", "/shared/tmp", 1);
+	outs[0] = out;
+	lf_err_clear(&e);
+	tap_is_int(lf_compile_units(&t, units, outs, 1, 1, log, &e), 0,
+		   "compile with a stand-in make");
+	tap_is_str(tfs_read(&fs, "tmpdir/out/0.o"), "object\n", "object copied out");
+	snprintf(want, sizeof(want), "TMPDIR=%s\n",
+		 realpath(tfs_path(&fs, "tmpdir/out"), real) ? real : "?");
+	tap_is_str(tfs_read(&fs, "tmpdir/obj/tmpdir.txt"), want,
+		   "the compiler's TMPDIR is the output's directory, not the caller's");
+	if (old_path)
+		setenv("PATH", old_path, 1);
+	free(old_path);
+	if (old_tmp)
+		setenv("TMPDIR", old_tmp, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old_tmp);
 }
 
 static void test_capture_pipe(void)
@@ -227,6 +289,7 @@ int main(void)
 	tfs_init(&fs);
 	test_run();
 	test_env_cwd();
+	test_tmpdir();
 	test_capture_pipe();
 	test_cancel();
 	test_log();

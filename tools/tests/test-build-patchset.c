@@ -128,6 +128,56 @@ static void test_apply_restore(void)
 	lf_units_free(&u);
 }
 
+/*
+ * patch(1) writes a dry run's result, the patched file, to $TMPDIR: that
+ * must be the journal (private, removed with it), never the caller's
+ * TMPDIR. A patch standing in front of the real one records what it got.
+ */
+static void test_tmpdir(void)
+{
+	const char *rels[] = { "p1.patch" };
+	char path[2 * PATH_MAX], want[2 * PATH_MAX + 16], real[PATH_MAX];
+	char *old_path = getenv("PATH"), *old_tmp = getenv("TMPDIR");
+	struct lf_patchset ps;
+	struct lf_units u = { 0 };
+	struct lf_err e;
+
+	reset_tree();
+	tfs_mkdir(&fs, "shared");
+	tfs_write(&fs, "bin/patch",
+		  "#!/bin/sh\n"
+		  "echo \"$TMPDIR\" >>\"$LF_TEST_TMPDIRS\"\n"
+		  "PATH=${PATH#*:} exec patch \"$@\"\n");
+	chmod(tfs_path(&fs, "bin/patch"), 0755);
+	snprintf(path, sizeof(path), "%s:%s", tfs_path(&fs, "bin"),
+		 old_path ? old_path : "/usr/bin:/bin");
+	old_path = old_path ? strdup(old_path) : NULL;
+	old_tmp = old_tmp ? strdup(old_tmp) : NULL;
+	setenv("PATH", path, 1);
+	setenv("TMPDIR", tfs_path(&fs, "shared"), 1);
+	setenv("LF_TEST_TMPDIRS", tfs_path(&fs, "tmpdirs.txt"), 1);
+	tap_is_int(apply(&ps, &u, rels, 1, &e), 0, "patch applies (TMPDIR set)");
+	snprintf(want, sizeof(want), "%s\n%s\n",
+		 realpath(tfs_path(&fs, "journal"), real) ? real : "?", real);
+	tap_is_str(tfs_read(&fs, "tmpdirs.txt"), want,
+		   "patch's TMPDIR is the journal, for the dry run and the real one");
+	lf_err_clear(&e);
+	tap_is_int(lf_patchset_restore(&ps, &e), 0, "restore");
+	tap_ok(tfs_sh(&fs, "[ -z \"$(ls -A shared)\" ]") == 0,
+	       "nothing left in the caller's TMPDIR");
+	if (old_path)
+		setenv("PATH", old_path, 1);
+	free(old_path);
+	if (old_tmp)
+		setenv("TMPDIR", old_tmp, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old_tmp);
+	unsetenv("LF_TEST_TMPDIRS");
+	tfs_rm_rf(&fs, "bin");
+	lf_units_free(&u);
+}
+
 static void test_failures(void)
 {
 	const char *bad[] = { "bad.patch" };
@@ -268,6 +318,7 @@ int main(void)
 		tap_ok(true, "# SKIP GNU patch is not installed");
 	} else {
 		test_apply_restore();
+		test_tmpdir();
 		test_failures();
 		test_stacked();
 		test_recover();

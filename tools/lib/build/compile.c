@@ -217,6 +217,15 @@ static int wait_children(const pid_t *pids, int *status, size_t n,
 	return cancelled || (cancel && *cancel) ? -EINTR : 0;
 }
 
+int lf_tmpdir_env(const char *dir, char *buf, size_t size)
+{
+	char abs[PATH_MAX];
+
+	if (!realpath(dir, abs))
+		return -errno;
+	return lf_path(buf, size, "TMPDIR=%s", abs) ? -ENAMETOOLONG : 0;
+}
+
 int lf_proc_run(const struct lf_proc *p, int *status, struct lf_err *err)
 {
 	struct spawn_io io = {
@@ -752,13 +761,32 @@ int lf_compile_units(const struct lf_target *t, const char *const *units,
 		     const char *log, struct lf_err *err)
 {
 	char **targets = NULL, strip[PATH_MAX + 2], first[700];
-	struct lf_proc p = { 0 };
+	char outdir[PATH_MAX], tmpdir[PATH_MAX + 8], *slash;
+	const char *env[] = { tmpdir, NULL };
+	struct lf_proc p = { .env = env };
 	struct lf_kbuild k = { 0 };
 	int ret = 0, status;
 	size_t i;
 
 	if (!n)
 		return 0;
+	/*
+	 * gcc writes each unit's assembly to $TMPDIR before assembling it:
+	 * for the patched tree, that is the fix, so it goes where the
+	 * objects go rather than to a shared /tmp.
+	 */
+	if (lf_path(outdir, sizeof(outdir), "%s", outs[0]))
+		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", outs[0]);
+	slash = strrchr(outdir, '/');
+	if (!slash)
+		lf_path(outdir, sizeof(outdir), ".");
+	else if (slash == outdir)
+		outdir[1] = '\0';	/* "/x.o": the root */
+	else
+		*slash = '\0';
+	ret = lf_tmpdir_env(outdir, tmpdir, sizeof(tmpdir));
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", outdir, strerror(-ret));
 	/* Each unit's target, its objtool opt-out (see below), symtypes. */
 	targets = calloc(2 * n + 1, sizeof(*targets));
 	if (!targets)

@@ -34,6 +34,15 @@ struct lf_proc {
 };
 
 /*
+ * "TMPDIR=<dir>" in @buf, @dir made absolute (children run elsewhere), for
+ * lf_proc.env. Tools that spill what they work on into $TMPDIR (gcc's
+ * assembler output, patch(1)'s dry-run result) are pointed at a private
+ * directory of the build, never at a shared /tmp: see doc/signing.md,
+ * "The embargo workflow".
+ */
+int lf_tmpdir_env(const char *dir, char *buf, size_t size);
+
+/*
  * Run to completion. Returns 0 when the program ran, with *status its exit
  * code (128 + signal number if it was killed); a negative errno if it
  * could not be started or was cancelled (then @err says which).
@@ -116,8 +125,9 @@ bool lf_unit_path_ok(const char *unit);
  * Compile @n units in one kbuild run (parallel with @jobs > 1) and copy
  * each object to outs[i]. The unit's old object is removed first, so an
  * object left over from another state of the tree is never reused, even
- * when the restored source carries its old timestamp. The log goes to
- * @log. On failure: "compile <unit> failed: <first error line>".
+ * when the restored source carries its old timestamp. The compiler's
+ * temporary files go to outs[0]'s directory. The log goes to @log. On
+ * failure: "compile <unit> failed: <first error line>".
  */
 int lf_compile_units(const struct lf_target *t, const char *const *units,
 		     const char *const *outs, size_t n, unsigned int jobs,

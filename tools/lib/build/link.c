@@ -504,9 +504,11 @@ static int write_text(const char *path, const char *text, struct lf_err *err)
 }
 
 static int run_kbuild(const struct lf_target *t, const char *const *argv,
-		      const char *log, const char *what, struct lf_err *err)
+		      const char *const *env, const char *log, const char *what,
+		      struct lf_err *err)
 {
-	struct lf_proc p = { .argv = argv, .log = log, .cancel = t->cancel };
+	struct lf_proc p = { .argv = argv, .log = log, .env = env,
+			     .cancel = t->cancel };
 	char first[600];
 	int status, ret;
 
@@ -529,7 +531,8 @@ static int run_kbuild(const struct lf_target *t, const char *const *argv,
  * for one kernel never replaces the livefix.ko built for another.
  */
 static int core_symvers(const struct lf_target *t, const struct lf_link_req *r,
-			char *symvers, size_t size, struct lf_err *err)
+			const char *const *env, char *symvers, size_t size,
+			struct lf_err *err)
 {
 	char script[PATH_MAX], log[PATH_MAX];
 	const char *argv[] = { script, t->abi, NULL };
@@ -538,7 +541,7 @@ static int core_symvers(const struct lf_target *t, const struct lf_link_req *r,
 	    lf_path(log, sizeof(log), "%s/kmod-core.log", t->logdir) ||
 	    lf_path(symvers, size, "%s/core/Module.symvers", t->dir))
 		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", r->repo);
-	return run_kbuild(t, argv, log, "building livefix.ko", err);
+	return run_kbuild(t, argv, env, log, "building livefix.ko", err);
 }
 
 int lf_link(const struct lf_target *t, const struct lf_link_req *r,
@@ -548,9 +551,10 @@ int lf_link(const struct lf_target *t, const struct lf_link_req *r,
 	char *kbuild = NULL, *objlist = NULL, *rules = NULL;
 	char path[PATH_MAX], mdir[PATH_MAX];
 	char log[PATH_MAX], jobs[24], ko[PATH_MAX], wd[PATH_MAX];
-	char core[PATH_MAX + 32], symvers[PATH_MAX];
+	char core[PATH_MAX + 32], symvers[PATH_MAX], tmpdir[PATH_MAX + 8];
 	const char *argv[] = { "make", "-C", t->kdir, mdir, "KBUILD_MODPOST_WARN=1",
 			       core, jobs, "modules", NULL };
+	const char *env[] = { tmpdir, NULL };
 	struct lf_manifest m;
 	int ret;
 
@@ -560,17 +564,22 @@ int lf_link(const struct lf_target *t, const struct lf_link_req *r,
 	ret = lf_manifest_read(r->manifest, &m, err);
 	if (ret)
 		return ret;
-	ret = core_symvers(t, r, symvers, sizeof(symvers), err);
-	if (!ret)
-		snprintf(core, sizeof(core), "LIVEFIX_CORE_SYMVERS=%s", symvers);
-	if (ret)
-		goto out;
-
 	/* kbuild resolves M= from the headers' directory: absolute only. */
 	if (!realpath(r->workdir, wd)) {
 		ret = lf_err_set(err, -errno, "%s: %s", r->workdir, strerror(errno));
 		goto out;
 	}
+	/* The compilers' temporaries (desc.c names the fix) stay in @wd. */
+	ret = lf_tmpdir_env(wd, tmpdir, sizeof(tmpdir));
+	if (ret) {
+		ret = lf_err_set(err, ret, "%s: %s", wd, strerror(-ret));
+		goto out;
+	}
+	ret = core_symvers(t, r, env, symvers, sizeof(symvers), err);
+	if (!ret)
+		snprintf(core, sizeof(core), "LIVEFIX_CORE_SYMVERS=%s", symvers);
+	if (ret)
+		goto out;
 	if (lf_path(path, sizeof(path), "%s/desc.c", wd) ||
 	    lf_path(mdir, sizeof(mdir), "M=%s", wd) ||
 	    lf_path(log, sizeof(log), "%s/link.log", t->logdir) ||
@@ -630,7 +639,7 @@ int lf_link(const struct lf_target *t, const struct lf_link_req *r,
 		goto out;
 
 	snprintf(jobs, sizeof(jobs), "-j%u", r->jobs ? r->jobs : 1);
-	ret = run_kbuild(t, argv, log, "link (kbuild)", err);
+	ret = run_kbuild(t, argv, env, log, "link (kbuild)", err);
 	if (ret)
 		goto out;
 	ret = lf_link_check_modpost(log, err);

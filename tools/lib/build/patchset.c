@@ -627,21 +627,29 @@ static int explain_patch(const char *name, const char *log,
 static int run_patch(const struct lf_patchset_req *req, const char *patch,
 		     bool dry, const char *log, struct lf_err *err)
 {
-	char abs[PATH_MAX];
+	char abs[PATH_MAX], tmpdir[PATH_MAX + 8];
 	const char *argv[] = {
 		"patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch",
 		"--reject-file=-", "--quoting-style=literal", "-i", abs,
 		dry ? "--dry-run" : NULL, NULL,
 	};
+	const char *env[] = { tmpdir, NULL };
 	struct lf_proc p = {
 		.argv = argv, .cwd = req->root, .out = log, .log = log,
-		.cancel = req->cancel,
+		.env = env, .cancel = req->cancel,
 	};
 	int status, ret;
 
 	/* patch runs in the tree, so a relative name would miss. */
 	if (!realpath(patch, abs))
 		return lf_err_set(err, -errno, "%s: %s", patch, strerror(errno));
+	/*
+	 * A dry run writes the patched files to $TMPDIR: they go to the
+	 * journal (0700, removed with it), not to a shared /tmp.
+	 */
+	ret = lf_tmpdir_env(req->journal, tmpdir, sizeof(tmpdir));
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", req->journal, strerror(-ret));
 	ret = lf_proc_run(&p, &status, err);
 	if (ret)
 		return ret;
