@@ -1144,6 +1144,16 @@ static int run(struct build *b, struct lf_err *err)
 		return ret;
 	b->target_open = true;
 	timing("prepare", t0);
+	/*
+	 * From here on the tools' output quotes the fix (patch(1) names its
+	 * hunks, gcc quotes the lines it warns about): it goes to the
+	 * build's private directory, never to the shared cache.
+	 */
+	if (lf_path(b->t.logdir, sizeof(b->t.logdir), "%s/log", b->tmp))
+		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", b->tmp);
+	ret = lf_mkdir_p(b->t.logdir, 0700);
+	if (ret)
+		return lf_err_set(err, ret, "%s: %s", b->t.logdir, strerror(-ret));
 	ret = collect_units(b, err);
 	if (ret)
 		return ret;
