@@ -92,6 +92,31 @@ refused "macro change in a kernel-wide header" \
 refused "change to __init code" "change to __init code proc_version_init" \
 	"$tmp/init.patch"
 
+# Not an error: a module unit that includes a header kbuild generates only
+# for its object (the ASN.1 parser of cifs) cannot be preprocessed alone,
+# which is how a build asks kbuild for a unit's module when the module
+# index does not know it yet.
+cat >"$tmp/asn1.patch" <<'P'
+--- a/fs/smb/client/asn1.c
++++ b/fs/smb/client/asn1.c
+@@ -29,7 +29,7 @@
+ 		char buf[50];
+ 
+ 		sprint_oid(value, vlen, buf, sizeof(buf));
+-		cifs_dbg(FYI, "Error decoding negTokenInit header: unexpected OID %s\n",
++		cifs_dbg(VFS, "Error decoding negTokenInit header: unexpected OID %s\n",
+ 			 buf);
+ 		return -EBADMSG;
+ 	}
+P
+rm -rf "$tmp/run" && mkdir "$tmp/run"
+err=$(cd "$tmp/run" && "$livefix" build -o lf_asn1.ko "$tmp/asn1.patch" 2>&1 >/dev/null)
+rc=$?
+[ $rc -eq 0 ] || echo "# $err"
+[ $rc -eq 0 ] && [ -f "$tmp/run/lf_asn1.ko" ] &&
+	modinfo -F livefix_target "$tmp/run/lf_asn1.ko" >/dev/null
+check $? "a fix to a module unit with a generated header (cifs asn1.c) builds"
+
 # A tree that is not the one the kernel was built from: the cached source
 # with version_proc_show() changed outside the fix's hunk (a hard-linked
 # copy, so it costs no space; patch(1) and the edit below replace files

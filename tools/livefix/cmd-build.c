@@ -71,6 +71,8 @@ struct build {
 	unsigned int jobs;
 	struct lf_target t;
 	bool target_open;
+	bool modindex_loaded;		/* modindex read (or found absent) */
+	struct lf_moddbg_users modindex;	/* every unit of every module */
 	struct lf_units u;
 	struct lf_patchset ps;
 	char **units;		/* the .c files, in diff order */
@@ -1111,6 +1113,73 @@ static int link_stage(struct build *b, const struct lf_strv *objs,
 	return ret;
 }
 
+/*
+ * The module of a unit that is not in vmlinux, by the target's module
+ * index when it has one (the first header change made it): kbuild's own
+ * answer comes from preprocessing the unit, and a unit that includes a
+ * header kbuild generates only for the object (fs/smb/client/asn1.c and
+ * its ASN.1 parser) cannot be preprocessed alone. "" when the index does
+ * not know the unit, or knows it in more than one module.
+ */
+static int indexed_owner(struct build *b, const char *unit, char *owner,
+			 size_t size, struct lf_err *err)
+{
+	char idx[PATH_MAX];
+	int ret;
+
+	*owner = '\0';
+	if (!b->modindex_loaded) {
+		b->modindex_loaded = true;
+		if (lf_path(idx, sizeof(idx), "%s/dbg/modules.idx", b->t.dir) ||
+		    !lf_path_exists(idx))
+			return 0;
+		ret = lf_moddbg_users(idx, NULL, &b->modindex, err);
+		if (ret)
+			return ret;
+	}
+	for (size_t i = 0; i < b->modindex.n; i++) {
+		const char *m = b->modindex.v[i].module, *base = strrchr(m, '/');
+		char name[64];
+		size_t len;
+
+		if (strcmp(b->modindex.v[i].unit, unit))
+			continue;
+		base = base ? base + 1 : m;
+		len = strcspn(base, ".");
+		if (len >= sizeof(name))
+			continue;
+		/* kbuild's module names have '_' where file names have '-'. */
+		for (size_t k = 0; k < len; k++)
+			name[k] = base[k] == '-' ? '_' : base[k];
+		name[len] = '\0';
+		if (*owner && strcmp(owner, name)) {
+			*owner = '\0';	/* in two modules: let kbuild say */
+			return 0;
+		}
+		if (lf_path(owner, size, "%s", name))
+			return lf_err_set(err, -ENAMETOOLONG, "%s: module name too long", m);
+	}
+	return 0;
+}
+
+static int unit_owner(struct build *b, size_t i, struct lf_err *err)
+{
+	bool in_vmlinux = false;
+	int ret;
+
+	if (b->t.vmlinux[0]) {
+		ret = lf_vmlinux_has_unit(&b->t, b->units[i], &in_vmlinux, err);
+		if (ret)
+			return ret;
+	}
+	if (in_vmlinux)
+		return lf_path(b->owners[i], sizeof(b->owners[i]), "vmlinux");
+	ret = indexed_owner(b, b->units[i], b->owners[i], sizeof(b->owners[i]), err);
+	if (ret || b->owners[i][0])
+		return ret;
+	return lf_unit_owner(&b->t, b->units[i], b->owners[i], sizeof(b->owners[i]), err);
+}
+
 /* ---- the verb -------------------------------------------------------------- */
 
 static int run(struct build *b, struct lf_err *err)
@@ -1160,8 +1229,7 @@ static int run(struct build *b, struct lf_err *err)
 
 	t0 = lf_now_ns();
 	for (size_t i = 0; i < b->nunits; i++) {
-		ret = lf_unit_owner(&b->t, b->units[i], b->owners[i],
-				    sizeof(b->owners[i]), err);
+		ret = unit_owner(b, i, err);
 		if (ret)
 			return ret;
 		if (verbose)
@@ -1212,6 +1280,7 @@ static void cleanup(struct build *b)
 		lf_rm_rf(b->tmp);
 	lf_units_free(&b->u);
 	lf_strv_free(&b->header_units);
+	lf_moddbg_users_free(&b->modindex);
 	lf_ibtseal_free(b->seal);
 	free(b->symvers_text);
 	free(b->units);

@@ -638,29 +638,41 @@ int lf_unit_owner(const struct lf_target *t, const char *unit, char *owner,
 			return lf_path(owner, size, "vmlinux");
 	}
 
-	if (unit_target(unit, ".i", target, sizeof(target)) ||
-	    unit_cmdfile(t->obj, unit, ".i", cmdfile, sizeof(cmdfile)) ||
-	    lf_path(ipath, sizeof(ipath), "%s/%s", t->obj, target) ||
-	    lf_path(log, sizeof(log), "%s/owner.log", t->logdir))
-		return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", unit);
-	unlink(cmdfile);
-	unlink(log);
-	targets[0] = target;
-	if (lf_kbuild_init(&k, t, t->obj, 1, targets, 1))
-		return lf_err_set(err, -ENOMEM, "out of memory");
-	p.argv = k.argv;
-	p.log = log;
-	p.cancel = t->cancel;
-	ret = lf_proc_run(&p, &status, err);
-	lf_kbuild_free(&k);
-	unlink(ipath);		/* megabytes of preprocessed text */
-	if (ret)
-		return ret;
-	if (status) {
-		lf_log_first_error(log, NULL, first, sizeof(first));
+	/*
+	 * Preprocessing is the cheap way to get kbuild's flags, but a unit
+	 * that includes a header kbuild generates only as a dependency of
+	 * the object (fs/smb/client/asn1.c, from the ASN.1 compiler) cannot
+	 * be preprocessed alone: then the object is built, and thrown away.
+	 */
+	for (size_t pass = 0; pass < 2; pass++) {
+		const char *ext = pass ? ".o" : ".i";
+
+		if (unit_target(unit, ext, target, sizeof(target)) ||
+		    unit_cmdfile(t->obj, unit, ext, cmdfile, sizeof(cmdfile)) ||
+		    lf_path(ipath, sizeof(ipath), "%s/%s", t->obj, target) ||
+		    lf_path(log, sizeof(log), "%s/owner%s.log", t->logdir, ext))
+			return lf_err_set(err, -ENAMETOOLONG, "%s: path too long", unit);
+		unlink(cmdfile);
+		unlink(log);
+		targets[0] = target;
+		if (lf_kbuild_init(&k, t, t->obj, 1, targets, 1))
+			return lf_err_set(err, -ENOMEM, "out of memory");
+		p.argv = k.argv;
+		p.log = log;
+		p.cancel = t->cancel;
+		ret = lf_proc_run(&p, &status, err);
+		lf_kbuild_free(&k);
+		unlink(ipath);		/* megabytes of preprocessed text, or the object */
+		if (ret)
+			return ret;
+		if (!status)
+			break;
+		if (!pass)
+			lf_log_first_error(log, NULL, first, sizeof(first));
+	}
+	if (status)
 		return lf_err_set(err, -EIO, "%s: kbuild cannot preprocess it: %s",
 				  unit, first);
-	}
 	ret = lf_kbuild_cmd_module(cmdfile, &is_module, mod, sizeof(mod));
 	if (ret)
 		return lf_err_set(err, ret, "%s: no kbuild flags in %s", unit, cmdfile);
