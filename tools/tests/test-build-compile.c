@@ -91,8 +91,7 @@ static void test_tmpdir(void)
 	const char *units[] = { "fs/x.c" };
 	const char *outs[1];
 	char out[PATH_MAX], log[PATH_MAX], want[PATH_MAX + 8], real[PATH_MAX];
-	char buf[PATH_MAX + 8], path[2 * PATH_MAX], *old_path = getenv("PATH");
-	char *old_tmp = getenv("TMPDIR");
+	char buf[PATH_MAX + 8], path[2 * PATH_MAX], *old_path, *old_tmp;
 	struct lf_target t;
 	struct lf_err e;
 
@@ -119,11 +118,9 @@ static void test_tmpdir(void)
 	snprintf(out, sizeof(out), "%s", tfs_path(&fs, "tmpdir/out/0.o"));
 	snprintf(log, sizeof(log), "%s", tfs_path(&fs, "tmpdir/compile.log"));
 	snprintf(path, sizeof(path), "%s:%s", tfs_path(&fs, "tmpdir/bin"),
-		 old_path ? old_path : "/usr/bin:/bin");
-	old_path = old_path ? strdup(old_path) : NULL;
-	old_tmp = old_tmp ? strdup(old_tmp) : NULL;
-	setenv("PATH", path, 1);
-	setenv("TMPDIR", "/shared/tmp", 1);
+		 getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	old_path = tfs_setenv("PATH", path);
+	old_tmp = tfs_setenv("TMPDIR", "/shared/tmp");
 	outs[0] = out;
 	lf_err_clear(&e);
 	tap_is_int(lf_compile_units(&t, units, outs, 1, 1, log, &e), 0,
@@ -133,14 +130,8 @@ static void test_tmpdir(void)
 		 realpath(tfs_path(&fs, "tmpdir/out"), real) ? real : "?");
 	tap_is_str(tfs_read(&fs, "tmpdir/obj/tmpdir.txt"), want,
 		   "the compiler's TMPDIR is the output's directory, not the caller's");
-	if (old_path)
-		setenv("PATH", old_path, 1);
-	free(old_path);
-	if (old_tmp)
-		setenv("TMPDIR", old_tmp, 1);
-	else
-		unsetenv("TMPDIR");
-	free(old_tmp);
+	tfs_restore_env("PATH", old_path);
+	tfs_restore_env("TMPDIR", old_tmp);
 }
 
 static void test_capture_pipe(void)

@@ -137,7 +137,7 @@ static void test_tmpdir(void)
 {
 	const char *rels[] = { "p1.patch" };
 	char path[2 * PATH_MAX], want[2 * PATH_MAX + 16], real[PATH_MAX];
-	char *old_path = getenv("PATH"), *old_tmp = getenv("TMPDIR");
+	char *old_path, *old_tmp;
 	struct lf_patchset ps;
 	struct lf_units u = { 0 };
 	struct lf_err e;
@@ -150,11 +150,9 @@ static void test_tmpdir(void)
 		  "PATH=${PATH#*:} exec patch \"$@\"\n");
 	chmod(tfs_path(&fs, "bin/patch"), 0755);
 	snprintf(path, sizeof(path), "%s:%s", tfs_path(&fs, "bin"),
-		 old_path ? old_path : "/usr/bin:/bin");
-	old_path = old_path ? strdup(old_path) : NULL;
-	old_tmp = old_tmp ? strdup(old_tmp) : NULL;
-	setenv("PATH", path, 1);
-	setenv("TMPDIR", tfs_path(&fs, "shared"), 1);
+		 getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	old_path = tfs_setenv("PATH", path);
+	old_tmp = tfs_setenv("TMPDIR", tfs_path(&fs, "shared"));
 	setenv("LF_TEST_TMPDIRS", tfs_path(&fs, "tmpdirs.txt"), 1);
 	tap_is_int(apply(&ps, &u, rels, 1, &e), 0, "patch applies (TMPDIR set)");
 	snprintf(want, sizeof(want), "%s\n%s\n",
@@ -165,14 +163,8 @@ static void test_tmpdir(void)
 	tap_is_int(lf_patchset_restore(&ps, &e), 0, "restore");
 	tap_ok(tfs_sh(&fs, "[ -z \"$(ls -A shared)\" ]") == 0,
 	       "nothing left in the caller's TMPDIR");
-	if (old_path)
-		setenv("PATH", old_path, 1);
-	free(old_path);
-	if (old_tmp)
-		setenv("TMPDIR", old_tmp, 1);
-	else
-		unsetenv("TMPDIR");
-	free(old_tmp);
+	tfs_restore_env("PATH", old_path);
+	tfs_restore_env("TMPDIR", old_tmp);
 	unsetenv("LF_TEST_TMPDIRS");
 	tfs_rm_rf(&fs, "bin");
 	lf_units_free(&u);

@@ -201,3 +201,23 @@ void tfs_add_task(struct tfs *t, int pid, int tid, int state,
 	xfmt(rel, sizeof(rel), "%d/status", pid);
 	tfs_write(t, rel, "Name:\tx\n");
 }
+
+char *tfs_setenv(const char *name, const char *value)
+{
+	const char *cur = getenv(name);
+	char *old = cur ? strdup(cur) : NULL;
+
+	if (cur && !old)
+		abort();
+	setenv(name, value, 1);
+	return old;
+}
+
+void tfs_restore_env(const char *name, char *old)
+{
+	if (old)
+		setenv(name, old, 1);
+	else
+		unsetenv(name);
+	free(old);
+}

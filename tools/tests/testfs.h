@@ -30,6 +30,14 @@ const char *tfs_read(struct tfs *t, const char *rel);
 void tfs_rm_rf(struct tfs *t, const char *rel);
 /* Run a shell command with the root as working directory; its status. */
 int tfs_sh(struct tfs *t, const char *cmd);
+/*
+ * Set environment variable @name to @value for a test and hand back its
+ * old value (malloc'd; NULL if it was unset) for tfs_restore_env().
+ */
+char *tfs_setenv(const char *name, const char *value);
+/* Put back what tfs_setenv() took away, and free it. */
+void tfs_restore_env(const char *name, char *old);
+
 /* Absolute path of @rel in a rotating per-thread buffer. */
 const char *tfs_path(struct tfs *t, const char *rel);
 
