@@ -345,6 +345,23 @@ static bool in_sorted(const struct lf_strv *v, const char *s)
 }
 
 /*
+ * Every unit of every shipped module, from the target's module index
+ * (dbgmods.h), read once per build; empty while the target has no index.
+ */
+static int module_index(struct build *b, struct lf_err *err)
+{
+	char idx[PATH_MAX];
+
+	if (b->modindex_loaded)
+		return 0;
+	b->modindex_loaded = true;
+	if (lf_path(idx, sizeof(idx), "%s/dbg/modules.idx", b->t.dir) ||
+	    !lf_path_exists(idx))
+		return 0;
+	return lf_moddbg_users(idx, NULL, &b->modindex, err);
+}
+
+/*
  * A macro change in a subsystem's private header reaches the units that
  * expand the macro, and those may use nothing else of the header, so
  * DWARF cannot name them. Such a header is included only from its own
@@ -355,11 +372,9 @@ static bool in_sorted(const struct lf_strv *v, const char *s)
  * thousands of units: that is a kernel build, and is refused.
  */
 static int macro_units(struct build *b, const struct lf_touched *f, int line,
-		       const char *idx, struct lf_strv *units, size_t from,
-		       struct lf_err *err)
+		       struct lf_strv *units, size_t from, struct lf_err *err)
 {
 	struct lf_strv local = { 0 }, vmlinux = { 0 }, modunits = { 0 };
-	struct lf_moddbg_users all = { 0 };
 	size_t built = 0;
 	int ret;
 
@@ -372,9 +387,9 @@ static int macro_units(struct build *b, const struct lf_touched *f, int line,
 	if (!ret)
 		ret = lf_header_users(b->t.vmlinux, NULL, &vmlinux, err);
 	if (!ret)
-		ret = lf_moddbg_users(idx, NULL, &all, err);
-	for (size_t i = 0; !ret && i < all.n; i++)
-		if (lf_strv_push(&modunits, all.v[i].unit))
+		ret = module_index(b, err);
+	for (size_t i = 0; !ret && i < b->modindex.n; i++)
+		if (lf_strv_push(&modunits, b->modindex.v[i].unit))
 			ret = lf_err_set(err, -ENOMEM, "out of memory");
 	lf_strv_sort(&modunits);
 	for (size_t i = 0; !ret && i < local.n; i++)
@@ -392,7 +407,6 @@ static int macro_units(struct build *b, const struct lf_touched *f, int line,
 	lf_strv_free(&local);
 	lf_strv_free(&vmlinux);
 	lf_strv_free(&modunits);
-	lf_moddbg_users_free(&all);
 	return ret;
 }
 
@@ -464,7 +478,7 @@ static int header_units(struct build *b, const struct lf_touched *f,
 	for (size_t i = 0; !ret && (decl_line || macro_line) && i < musers.n; i++)
 		ret = push_unit(units, before, musers.v[i].unit, err);
 	if (!ret && macro_line)
-		ret = macro_units(b, f, macro_line, idx, units, before, err);
+		ret = macro_units(b, f, macro_line, units, before, err);
 	for (size_t i = 0; !ret && i < musers.n; i++)
 		if (!strcmp(musers.v[i].unit, "?"))
 			ret = lf_err_set(err, -EIO,
@@ -1124,19 +1138,12 @@ static int link_stage(struct build *b, const struct lf_strv *objs,
 static int indexed_owner(struct build *b, const char *unit, char *owner,
 			 size_t size, struct lf_err *err)
 {
-	char idx[PATH_MAX];
 	int ret;
 
 	*owner = '\0';
-	if (!b->modindex_loaded) {
-		b->modindex_loaded = true;
-		if (lf_path(idx, sizeof(idx), "%s/dbg/modules.idx", b->t.dir) ||
-		    !lf_path_exists(idx))
-			return 0;
-		ret = lf_moddbg_users(idx, NULL, &b->modindex, err);
-		if (ret)
-			return ret;
-	}
+	ret = module_index(b, err);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < b->modindex.n; i++) {
 		const char *m = b->modindex.v[i].module, *base = strrchr(m, '/');
 		char name[64];
