@@ -400,7 +400,7 @@ static int macro_units(struct build *b, const struct lf_touched *f, int line,
 	if (!ret && verbose) {
 		char msg[512];
 
-		snprintf(msg, sizeof(msg), "%s:%d: macro change: %zu unit(s) of its directory include it, %zu of them built in this kernel",
+		snprintf(msg, sizeof(msg), "%s:%d: macro change: %zu unit(s) of its tree include it, %zu of them built in this kernel",
 			 f->path, line, local.n, built);
 		note(msg);
 	}

@@ -68,6 +68,23 @@ int main(void)
 	tap_has_str(err.msg, "fs/x/priv.h", "... naming the header");
 	lf_strv_free(&units);
 
+	/* Siblings share a header through "../" (fs/smb/common). */
+	tfs_write(&fs, "drivers/s/common/c.h", "#define C 1\n");
+	tfs_write(&fs, "drivers/s/common/lonely.h", "#define L 1\n");
+	tfs_write(&fs, "drivers/s/common/helper.c", "int h;\n");
+	tfs_write(&fs, "drivers/s/client/u.c", "#include \"../common/c.h\"\n");
+	tfs_write(&fs, "drivers/s/server/v.c", "#include \"c.h\"\n");
+	tap_is_int(lf_local_includers(fs.root, "drivers/s/common/c.h", &units, 10, &err), 0,
+		   "a header shared by siblings: %s", err.msg);
+	tap_ok(units.n == 1 && !strcmp(units.v[0], "drivers/s/client/u.c"),
+	       "the sibling reaching in with ../ is found; a same-named include elsewhere is not");
+	lf_strv_free(&units);
+	tap_is_int(lf_local_includers(fs.root, "drivers/s/common/lonely.h", &units, 10, &err),
+		   -ENOENT, "a header nobody in sight includes is an error, not an empty list");
+	tap_has_str(err.msg, "drivers/s/common/lonely.h: no source file under drivers/s/ includes it",
+		    "... naming the header and the tree searched");
+	lf_strv_free(&units);
+
 	tap_ok(lf_local_includers(fs.root, "fs/none/priv.h", &units, 10, &err) < 0,
 	       "a missing directory is an error");
 	tap_has_str(err.msg, "fs/none", "... naming it");

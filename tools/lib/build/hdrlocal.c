@@ -24,7 +24,8 @@ struct srcfile {
 
 struct scan {
 	const char *src;
-	const char *root;	/* the header's directory */
+	const char *root;	/* the tree scanned */
+	const char *hdir;	/* the header's directory */
 	struct srcfile *v;
 	size_t n, cap;
 	struct lf_err *err;
@@ -85,8 +86,9 @@ static bool exists(const struct scan *s, const char *rel)
 }
 
 /*
- * "foo.h" from dir/x.c is dir/foo.h; failing that, kbuild's common
- * "ccflags-y += -I $(src)" makes it the scanned root's foo.h.
+ * "foo.h" from dir/x.c is dir/foo.h; failing that, for a file of the
+ * header's own directory tree, kbuild's common "ccflags-y += -I $(src)"
+ * makes it that directory's foo.h.
  */
 static int add_include(struct scan *s, struct srcfile *f, const char *name,
 		       size_t len)
@@ -99,7 +101,10 @@ static int add_include(struct scan *s, struct srcfile *f, const char *name,
 	if (lf_path(rel, sizeof(rel), "%.*s/%.*s",
 		    slash ? (int)(slash - f->path) : 0, f->path, (int)len, name) ||
 	    !normalize(rel) || !exists(s, rel)) {
-		if (lf_path(rel, sizeof(rel), "%s/%.*s", s->root, (int)len, name) ||
+		size_t hl = strlen(s->hdir);
+
+		if (strncmp(f->path, s->hdir, hl) || f->path[hl] != '/' ||
+		    lf_path(rel, sizeof(rel), "%s/%.*s", s->hdir, (int)len, name) ||
 		    !normalize(rel) || !exists(s, rel))
 			return 0;
 	}
@@ -219,17 +224,30 @@ static bool includes_reached(const struct scan *s, const struct srcfile *f)
 int lf_local_includers(const char *src, const char *header,
 		       struct lf_strv *units, size_t max, struct lf_err *err)
 {
-	const char *slash = strrchr(header, '/');
+	const char *slash = strrchr(header, '/'), *up;
 	struct scan s = { .src = src, .err = err };
-	char root[PATH_MAX];
+	char root[PATH_MAX], hdir[PATH_MAX];
 	size_t found = 0;
 	bool grew = true;
 	int ret;
 
 	if (!slash || (size_t)(slash - header) >= sizeof(root))
 		return lf_err_set(err, -EINVAL, "%s: not in a directory", header);
-	snprintf(root, sizeof(root), "%.*s", (int)(slash - header), header);
+	snprintf(hdir, sizeof(hdir), "%.*s", (int)(slash - header), header);
+	/*
+	 * Sibling directories share private headers with "../" (fs/smb/client
+	 * and fs/smb/server use fs/smb/common), so the scan starts one level
+	 * up, but never at a top-level directory (fs/, drivers/): that is
+	 * most of the kernel, and its subsystems do not reach into each other
+	 * that way.
+	 */
+	up = strrchr(hdir, '/');
+	if (up && memchr(hdir, '/', (size_t)(up - hdir)))
+		snprintf(root, sizeof(root), "%.*s", (int)(up - hdir), hdir);
+	else
+		snprintf(root, sizeof(root), "%s", hdir);
 	s.root = root;
+	s.hdir = hdir;
 	ret = walk(&s, root);
 	for (size_t i = 0; !ret && i < s.n; i++)
 		s.v[i].reached = !strcmp(s.v[i].path, header);
@@ -255,6 +273,11 @@ int lf_local_includers(const char *src, const char *header,
 		else if (lf_strv_push(units, s.v[i].path))
 			ret = lf_err_set(err, -ENOMEM, "out of memory");
 	}
+	/* Nobody in sight includes it: its users cannot be found this way. */
+	if (!ret && !found)
+		ret = lf_err_set(err, -ENOENT,
+				 "%s: no source file under %s/ includes it, so the units that expand its macros are unknown",
+				 header, root);
 	for (size_t i = 0; i < s.n; i++) {
 		free(s.v[i].path);
 		lf_strv_free(&s.v[i].incs);
