@@ -61,6 +61,11 @@ void lf_strv_sort(struct lf_strv *sv)
 		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
 }
 
+bool lf_strv_has(const struct lf_strv *sv, const char *s)
+{
+	return sv->n && bsearch(&s, sv->v, sv->n, sizeof(*sv->v), cmp_str);
+}
+
 void lf_strv_free(struct lf_strv *sv)
 {
 	for (size_t i = 0; i < sv->n; i++)

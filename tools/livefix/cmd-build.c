@@ -71,6 +71,8 @@ struct build {
 	unsigned int jobs;
 	struct lf_target t;
 	bool target_open;
+	bool vmlinux_units_loaded;
+	struct lf_strv vmlinux_units;	/* vmlinux's .c units, sorted */
 	bool modindex_loaded;		/* modindex read (or found absent) */
 	struct lf_moddbg_users modindex;	/* every unit of every module */
 	struct lf_units u;
@@ -326,22 +328,16 @@ static int push_unit(struct lf_strv *units, size_t from, const char *unit,
 	return lf_strv_push(units, unit) ? lf_err_set(err, -ENOMEM, "out of memory") : 0;
 }
 
-static bool in_sorted(const struct lf_strv *v, const char *s)
+/*
+ * The .c units of the shipped vmlinux (its DWARF CUs), sorted, read once
+ * per build; empty when the target has no vmlinux to ask.
+ */
+static int vmlinux_units(struct build *b, struct lf_err *err)
 {
-	size_t lo = 0, hi = v->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(v->v[mid], s);
-
-		if (!c)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	if (b->vmlinux_units_loaded || !b->t.vmlinux[0])
+		return 0;
+	b->vmlinux_units_loaded = true;
+	return lf_header_users(b->t.vmlinux, NULL, &b->vmlinux_units, err);
 }
 
 /*
@@ -374,7 +370,7 @@ static int module_index(struct build *b, struct lf_err *err)
 static int macro_units(struct build *b, const struct lf_touched *f, int line,
 		       struct lf_strv *units, size_t from, struct lf_err *err)
 {
-	struct lf_strv local = { 0 }, vmlinux = { 0 }, modunits = { 0 };
+	struct lf_strv local = { 0 }, modunits = { 0 };
 	size_t built = 0;
 	int ret;
 
@@ -385,7 +381,7 @@ static int macro_units(struct build *b, const struct lf_touched *f, int line,
 	ret = lf_local_includers(b->t.src, f->path, &local,
 				 LF_HEADER_USERS_MAX * 4, err);
 	if (!ret)
-		ret = lf_header_users(b->t.vmlinux, NULL, &vmlinux, err);
+		ret = vmlinux_units(b, err);
 	if (!ret)
 		ret = module_index(b, err);
 	for (size_t i = 0; !ret && i < b->modindex.n; i++)
@@ -393,7 +389,8 @@ static int macro_units(struct build *b, const struct lf_touched *f, int line,
 			ret = lf_err_set(err, -ENOMEM, "out of memory");
 	lf_strv_sort(&modunits);
 	for (size_t i = 0; !ret && i < local.n; i++)
-		if (in_sorted(&vmlinux, local.v[i]) || in_sorted(&modunits, local.v[i])) {
+		if (lf_strv_has(&b->vmlinux_units, local.v[i]) ||
+		    lf_strv_has(&modunits, local.v[i])) {
 			built++;
 			ret = push_unit(units, from, local.v[i], err);
 		}
@@ -405,7 +402,6 @@ static int macro_units(struct build *b, const struct lf_touched *f, int line,
 		note(msg);
 	}
 	lf_strv_free(&local);
-	lf_strv_free(&vmlinux);
 	lf_strv_free(&modunits);
 	return ret;
 }
@@ -1169,22 +1165,23 @@ static int indexed_owner(struct build *b, const char *unit, char *owner,
 	return 0;
 }
 
+/* vmlinux's own DWARF, then the module index, then kbuild (compile.c). */
 static int unit_owner(struct build *b, size_t i, struct lf_err *err)
 {
-	bool in_vmlinux = false;
 	int ret;
 
-	if (b->t.vmlinux[0]) {
-		ret = lf_vmlinux_has_unit(&b->t, b->units[i], &in_vmlinux, err);
-		if (ret)
-			return ret;
-	}
-	if (in_vmlinux)
+	if (!lf_unit_path_ok(b->units[i]))
+		return lf_err_set(err, -EINVAL, "%s: not a kernel source path", b->units[i]);
+	ret = vmlinux_units(b, err);
+	if (ret)
+		return ret;
+	if (lf_strv_has(&b->vmlinux_units, b->units[i]))
 		return lf_path(b->owners[i], sizeof(b->owners[i]), "vmlinux");
 	ret = indexed_owner(b, b->units[i], b->owners[i], sizeof(b->owners[i]), err);
 	if (ret || b->owners[i][0])
 		return ret;
-	return lf_unit_owner(&b->t, b->units[i], b->owners[i], sizeof(b->owners[i]), err);
+	return lf_unit_kbuild_owner(&b->t, b->units[i], b->owners[i],
+				    sizeof(b->owners[i]), err);
 }
 
 /* ---- the verb -------------------------------------------------------------- */
@@ -1288,6 +1285,7 @@ static void cleanup(struct build *b)
 	lf_units_free(&b->u);
 	lf_strv_free(&b->header_units);
 	lf_moddbg_users_free(&b->modindex);
+	lf_strv_free(&b->vmlinux_units);
 	lf_ibtseal_free(b->seal);
 	free(b->symvers_text);
 	free(b->units);

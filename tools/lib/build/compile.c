@@ -620,13 +620,8 @@ static int image_has_module(const struct lf_target *t, const char *mod,
 int lf_unit_owner(const struct lf_target *t, const char *unit, char *owner,
 		  size_t size, struct lf_err *err)
 {
-	char target[PATH_MAX], cmdfile[PATH_MAX], ipath[PATH_MAX], log[PATH_MAX];
-	char mod[64], first[512];
-	const char *targets[1];
-	struct lf_kbuild k;
-	struct lf_proc p = { 0 };
-	bool found = false, is_module;
-	int ret, status;
+	bool found = false;
+	int ret;
 
 	if (!lf_unit_path_ok(unit))
 		return lf_err_set(err, -EINVAL, "%s: not a kernel source path", unit);
@@ -637,6 +632,22 @@ int lf_unit_owner(const struct lf_target *t, const char *unit, char *owner,
 		if (found)
 			return lf_path(owner, size, "vmlinux");
 	}
+	return lf_unit_kbuild_owner(t, unit, owner, size, err);
+}
+
+int lf_unit_kbuild_owner(const struct lf_target *t, const char *unit, char *owner,
+			 size_t size, struct lf_err *err)
+{
+	char target[PATH_MAX], cmdfile[PATH_MAX], ipath[PATH_MAX], log[PATH_MAX];
+	char mod[64], first[512];
+	const char *targets[1];
+	struct lf_kbuild k;
+	struct lf_proc p = { 0 };
+	bool found = false, is_module;
+	int ret, status;
+
+	if (!lf_unit_path_ok(unit))
+		return lf_err_set(err, -EINVAL, "%s: not a kernel source path", unit);
 
 	/*
 	 * Preprocessing is the cheap way to get kbuild's flags, but a unit

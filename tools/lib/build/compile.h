@@ -109,6 +109,9 @@ int lf_vmlinux_has_unit(const struct lf_target *t, const char *unit,
  */
 int lf_unit_owner(const struct lf_target *t, const char *unit, char *owner,
 		  size_t size, struct lf_err *err);
+/* The same for a unit already known not to be in t->vmlinux: kbuild's answer. */
+int lf_unit_kbuild_owner(const struct lf_target *t, const char *unit, char *owner,
+			 size_t size, struct lf_err *err);
 
 /* Parse a kbuild .cmd file's flags: -DMODULE and KBUILD_MODNAME. */
 int lf_kbuild_cmd_module(const char *cmdfile, bool *is_module, char *modname,

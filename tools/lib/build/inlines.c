@@ -23,17 +23,11 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool wanted(const struct walk *w, const char *name)
 {
 	if (name && !w->names)
 		return true;
-	return name && bsearch(&name, w->names->v, w->names->n, sizeof(char *),
-			       cmp_str);
+	return name && lf_strv_has(w->names, name);
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -161,7 +155,7 @@ int lf_inlines_find(const char *debug_file, const char *header,
 	for (i = 0; names && i < names->n; i++)
 		if (lf_strv_push(&sorted, names->v[i]))
 			return lf_err_set(err, -ENOMEM, "out of memory");
-	qsort(sorted.v, sorted.n, sizeof(char *), cmp_str);
+	lf_strv_sort(&sorted);
 
 	/*
 	 * Through libdwfl, which applies an ET_REL file's relocations to its
