@@ -290,6 +290,18 @@ static size_t unit_prefix(const char *sym)
 	return dot ? (size_t)(dot - sym) : 0;
 }
 
+/* The callbacks of kind @k for @obj, in manifest order: their indices. */
+static size_t callbacks_of(const struct lf_manifest *m, const char *obj,
+			   enum lf_callback_kind k, size_t idx[LF_CB_CHAIN_MAX])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->ncb && n < LF_CB_CHAIN_MAX; i++)
+		if (!strcmp(m->cb[i].obj, obj) && m->cb[i].kind == k)
+			idx[n++] = i;
+	return n;
+}
+
 /*
  * klp runs one callback of a kind per object, but a cumulative fix made
  * of several fixes may bring several: each (object, kind) with more than
@@ -302,11 +314,8 @@ static void write_chain(FILE *f, const struct lf_manifest *m, const char *obj,
 			size_t o, enum lf_callback_kind k)
 {
 	bool unpatch = k == LF_CB_PRE_UNPATCH || k == LF_CB_POST_UNPATCH;
-	size_t idx[LF_CB_CHAIN_MAX], n = 0;
+	size_t idx[LF_CB_CHAIN_MAX], n = callbacks_of(m, obj, k, idx);
 
-	for (size_t i = 0; i < m->ncb && n < LF_CB_CHAIN_MAX; i++)
-		if (!strcmp(m->cb[i].obj, obj) && m->cb[i].kind == k)
-			idx[n++] = i;
 	if (n < 2)
 		return;
 	fprintf(f, "\n/* %s of %s: %zu fixes' callbacks. */\n", cb_kinds[k], obj, n);
@@ -326,18 +335,15 @@ static void write_chain(FILE *f, const struct lf_manifest *m, const char *obj,
 	fprintf(f, "\treturn 0;\n");
 	/* undo_<j>: pre_patch j failed; undo 0..j-1, latest first. */
 	for (size_t j = n; j-- > 0;) {
-		fprintf(f, "undo_%zu:\n", j);
-		if (!j)
-			continue;
-		for (size_t i = 0; i < m->ncb; i++) {
-			const char *pre = m->cb[idx[j - 1]].sym;
-			size_t plen = unit_prefix(pre);
+		const char *pre = j ? m->cb[idx[j - 1]].sym : "";
+		size_t plen = unit_prefix(pre);
 
-			if (plen && !strcmp(m->cb[i].obj, obj) &&
+		fprintf(f, "undo_%zu:\n", j);
+		for (size_t i = 0; plen && i < m->ncb; i++)
+			if (!strcmp(m->cb[i].obj, obj) &&
 			    m->cb[i].kind == LF_CB_POST_UNPATCH &&
 			    !strncmp(m->cb[i].sym, pre, plen + 1))
 				fprintf(f, "\tlf_cb_%zu(obj);\n", i);
-		}
 	}
 	fprintf(f, "\treturn ret;\n}\n");
 }
@@ -424,18 +430,15 @@ int lf_link_write_desc(const char *path, const struct lf_link_req *r,
 		else
 			fprintf(f, "\t{ .name = \"%s\", .funcs = funcs_%zu", objs[o], o);
 		for (int k = 0; k < LF_CB_NKINDS; k++) {
-			size_t first = 0, count = 0;
+			size_t idx[LF_CB_CHAIN_MAX];
+			size_t count = callbacks_of(m, objs[o], (enum lf_callback_kind)k, idx);
 
-			for (size_t i = 0; i < m->ncb; i++)
-				if (!strcmp(m->cb[i].obj, objs[o]) &&
-				    m->cb[i].kind == (enum lf_callback_kind)k && !count++)
-					first = i;
 			if (!count)
 				continue;
 			fprintf(f, "%s\t\t.%s = ", any ? "\n" : ",\n\t  .callbacks = {\n",
 				cb_kinds[k]);
 			if (count == 1)
-				fprintf(f, "lf_cb_%zu,", first);
+				fprintf(f, "lf_cb_%zu,", idx[0]);
 			else
 				fprintf(f, "lf_chain_%zu_%s,", o, cb_kinds[k]);
 			any = true;
