@@ -28,6 +28,8 @@ expected() {
 	"livefix: load: "*": cannot load: busy: another livepatch transition is in progress") ;;
 	"livefix: load: "*": patch lf_stress_"?" was disabled by someone else during its transition; reverted, nothing was left loaded") ;;
 	"livefix: unload: lf_stress_"?": no such fix") ;;
+	# The unload's side of a load that saw its transition reversed.
+	"livefix: unload: lf_stress_"?": was re-enabled by someone else while unloading") ;;
 	"livefix: unload: lf_stress_"?": cannot disable: another livepatch transition is in progress") ;;
 	*) return 1 ;;
 	esac
